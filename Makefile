@@ -1,0 +1,46 @@
+# Two commands set up a fresh machine and run: `make demo` (the main job) and `make test`.
+# Both create .venv when it is missing and install the project into it; re-running them
+# reinstalls nothing unless pyproject.toml changed.
+PYTHON ?= python3
+VENV ?= .venv
+VPY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+DEMO_DIR ?= demo_output
+PYTEST_ARGS ?=
+
+# torch is installed only when the environment has none. Without an NVIDIA driver the CPU
+# build is required exactly (+cpu), so pip can never fall back to the multi-GB CUDA wheels.
+# With a GPU, install your own CUDA build into .venv first, or override TORCH_SPEC.
+HAS_GPU := $(shell command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1 && echo 1)
+ifeq ($(HAS_GPU),1)
+TORCH_SPEC ?= torch==2.13.0
+else
+TORCH_SPEC ?= torch==2.13.0+cpu
+endif
+
+.PHONY: install demo test docs benchmark examples clean
+
+$(VPY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(VPY)
+	@$(VPY) -c "import torch" 2>/dev/null || $(VPY) -m pip install --only-binary=:all: "$(TORCH_SPEC)"
+	$(VPY) -m pip install -e ".[test,docs]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/seqestimators tasks --output $(DEMO_DIR)
+
+test: $(STAMP)
+	$(VPY) -m pytest $(PYTEST_ARGS)
+
+docs: $(STAMP)
+	$(VPY) -m sphinx -W --keep-going -b html docs docs/_build/html
+
+benchmark: $(STAMP)
+	$(VPY) benchmarks/run.py
+
+clean:
+	rm -rf docs/_build docs/generated $(DEMO_DIR) .pytest_cache
