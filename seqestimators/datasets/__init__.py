@@ -1,0 +1,35 @@
+"""Sequence tasks and real sequence datasets.
+
+Generators (``make_*``) build the synthetic tasks behind the questions this project answers;
+loaders (``load_*``) read the small real datasets shipped with the package. All return a
+:class:`sklearn.utils.Bunch` (or ``(X, y)`` with ``return_X_y=True``) with ``X`` of shape
+``(n_samples, n_timesteps, n_features)``.
+"""
+
+from ._generators import (
+    make_adding_problem,
+    make_ball_trajectory,
+    make_burst,
+    make_copy_memory,
+    make_degradation,
+    make_delayed_echo,
+    make_flipflop,
+    make_saturated_integral,
+)
+from ._loaders import load_airline, load_basic_motions, load_japanese_vowels
+from ._ts_format import read_ts
+
+__all__ = [
+    "load_airline",
+    "load_basic_motions",
+    "load_japanese_vowels",
+    "make_adding_problem",
+    "make_ball_trajectory",
+    "make_burst",
+    "make_copy_memory",
+    "make_degradation",
+    "make_delayed_echo",
+    "make_flipflop",
+    "make_saturated_integral",
+    "read_ts",
+]
