@@ -133,6 +133,11 @@ def unpad_sequences(padded, lengths):
             "Found input variables with inconsistent numbers of samples: "
             f"[{len(padded)}, {len(lengths)}]"
         )
+    if lengths.size and (lengths.min() < 0 or lengths.max() > padded.shape[1]):
+        raise ValueError(
+            f"lengths must lie between 0 and the padded length {padded.shape[1]}; got values "
+            f"from {lengths.min()} to {lengths.max()}."
+        )
     return [padded[i, : int(n)] for i, n in enumerate(lengths)]
 
 
@@ -198,7 +203,10 @@ def sequences_to_frame(X, *, feature_names=None, lengths=None):
             lengths = np.full(arr.shape[0], arr.shape[1])
         seqs = unpad_sequences(arr, lengths)
     seqs = [s[:, None] if s.ndim == 1 else s for s in seqs]
-    n_features = seqs[0].shape[1] if seqs else 0
+    if seqs:
+        n_features = seqs[0].shape[1]
+    else:  # an empty padded array still knows its number of features
+        n_features = arr.shape[2] if arr.ndim == 3 else 1
     if feature_names is None:
         feature_names = [f"x{j}" for j in range(n_features)]
     if len(feature_names) != n_features:
@@ -242,9 +250,17 @@ def frame_to_sequences(frame, *, columns=None):
         )
     if columns is not None:
         frame = frame[list(columns)]
-    frame = frame.sort_index(level=1, sort_remaining=False, kind="stable")
+    # Samples keep the order of their first row in the frame as given; rows within a sample
+    # are ordered by timestep.
     codes, uniques = pd.factorize(frame.index.get_level_values(0), sort=False)
-    order = np.argsort(codes, kind="stable")
+    if (codes < 0).any():
+        raise ValueError("The sample level of the index contains missing values.")
+    step_codes, _ = pd.factorize(frame.index.get_level_values(1), sort=True)
+    if (step_codes < 0).any():
+        raise ValueError("The timestep level of the index contains missing values.")
+    if len(uniques) == 0:
+        return []
+    order = np.lexsort((step_codes, codes))
     values = frame.to_numpy()[order]
     counts = np.bincount(codes, minlength=len(uniques))
     return np.split(values, np.cumsum(counts)[:-1])
