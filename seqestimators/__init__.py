@@ -6,9 +6,17 @@ Recurrent estimators (RNN, LSTM, GRU) built on PyTorch and skorch, sequence-task
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .estimators import MemorylessClassifier, MemorylessRegressor, RNNClassifier, RNNRegressor
+
 try:
     __version__ = version("seqestimators")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
-__all__ = ["__version__"]
+__all__ = [
+    "MemorylessClassifier",
+    "MemorylessRegressor",
+    "RNNClassifier",
+    "RNNRegressor",
+    "__version__",
+]

@@ -1,0 +1,248 @@
+"""Validation of sequence inputs and targets, with scikit-learn's error messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.utils import check_array, check_consistent_length, column_or_1d
+
+from .sequences import frame_to_sequences, pad_sequences
+
+__all__ = ["Sequences", "check_sequences", "check_sequence_targets"]
+
+
+@dataclass
+class Sequences:
+    """A validated batch of sequences.
+
+    Attributes
+    ----------
+    values : ndarray of shape (n_samples, n_timesteps, n_features), float32
+        Padded values.
+    lengths : ndarray of shape (n_samples,) or None
+        True lengths, or None when no sequence is padded.
+    layout : {"2d", "3d", "ragged", "frame"}
+        The layout ``X`` came in.
+    feature_names : ndarray of str or None
+        Column names of a long-format frame.
+    """
+
+    values: np.ndarray
+    lengths: np.ndarray | None
+    layout: str
+    feature_names: np.ndarray | None = None
+
+    @property
+    def n_samples(self):
+        return self.values.shape[0]
+
+    @property
+    def n_timesteps(self):
+        return self.values.shape[1]
+
+    @property
+    def n_features(self):
+        return self.values.shape[2]
+
+    @property
+    def ragged(self):
+        return self.layout in ("ragged", "frame")
+
+    def true_lengths(self):
+        """Length of every sequence, padded or not."""
+        if self.lengths is None:
+            return np.full(self.n_samples, self.n_timesteps, dtype=np.int64)
+        return self.lengths
+
+
+def _name(estimator):
+    return type(estimator).__name__ if estimator is not None else "the estimator"
+
+
+def _check_sequence_list(seqs, estimator, dtype):
+    if len(seqs) == 0:
+        raise ValueError(
+            f"Found array with 0 sample(s) (shape=(0,)) while a minimum of 1 is required by "
+            f"{_name(estimator)}."
+        )
+    checked = []
+    for i, seq in enumerate(seqs):
+        arr = check_array(seq, ensure_2d=False, allow_nd=True, dtype=dtype,
+                          ensure_min_samples=0, input_name="X", estimator=estimator)
+        if arr.ndim == 1:
+            arr = arr[:, None]
+        if arr.ndim != 2:
+            raise ValueError(
+                f"Each sequence must be 1D (n_timesteps,) or 2D (n_timesteps, n_features); "
+                f"sequence {i} has {arr.ndim} dimensions."
+            )
+        if arr.shape[0] == 0:
+            raise ValueError(
+                f"Found sequence {i} with 0 timestep(s) while a minimum of 1 is required by "
+                f"{_name(estimator)}."
+            )
+        if checked and arr.shape[1] != checked[0].shape[1]:
+            raise ValueError(
+                "All sequences must have the same number of features; sequence 0 has "
+                f"{checked[0].shape[1]} and sequence {i} has {arr.shape[1]}."
+            )
+        checked.append(arr)
+    if checked[0].shape[1] == 0:
+        raise ValueError(
+            f"Found array with 0 feature(s) while a minimum of 1 is required by "
+            f"{_name(estimator)}."
+        )
+    values, lengths = pad_sequences(checked, dtype=dtype)
+    return values, (None if np.all(lengths == values.shape[1]) else lengths)
+
+
+def _is_long_frame(X):
+    return isinstance(X, (pd.DataFrame, pd.Series)) and isinstance(X.index, pd.MultiIndex) \
+        and X.index.nlevels == 2
+
+
+def _is_unequal_list(X):
+    if not isinstance(X, (list, tuple)) or len(X) == 0:
+        return False
+    shapes = {np.shape(item) for item in X}
+    return len(shapes) > 1 and all(len(s) >= 1 for s in shapes)
+
+
+def check_sequences(X, *, estimator=None, dtype=np.float32):
+    """Validate ``X`` in any supported layout and return it padded.
+
+    Parameters
+    ----------
+    X : array-like, list of array-like or DataFrame
+        ``(n_samples, n_timesteps, n_features)``, ``(n_samples, n_timesteps)`` univariate
+        sequences, a list of ``(n_timesteps_i[, n_features])`` arrays, or a long-format
+        DataFrame with a ``(sample, timestep)`` MultiIndex.
+    estimator : estimator instance, default=None
+        Named in error messages.
+    dtype : data-type, default=np.float32
+        Data type of the returned values.
+
+    Returns
+    -------
+    sequences : Sequences
+        The padded values, lengths and the layout ``X`` came in.
+    """
+    if _is_long_frame(X):
+        frame = X.to_frame() if isinstance(X, pd.Series) else X
+        names = np.asarray([str(c) for c in frame.columns], dtype=object)
+        values, lengths = _check_sequence_list(frame_to_sequences(frame), estimator, dtype)
+        return Sequences(values, lengths, "frame", names)
+    if _is_unequal_list(X):
+        values, lengths = _check_sequence_list(list(X), estimator, dtype)
+        return Sequences(values, lengths, "ragged")
+    values = check_array(X, ensure_2d=True, allow_nd=True, dtype=dtype, input_name="X",
+                         estimator=estimator)
+    if values.ndim > 3:
+        raise ValueError(f"Found array with dim {values.ndim}. {_name(estimator)} expected <= 3.")
+    if values.ndim == 2:
+        return Sequences(values[:, :, None], None, "2d")
+    for axis, what in ((1, "timestep"), (2, "feature")):
+        if values.shape[axis] == 0:
+            raise ValueError(
+                f"Found array with 0 {what}(s) (shape={values.shape}) while a minimum of 1 is "
+                f"required by {_name(estimator)}."
+            )
+    return Sequences(values, None, "3d")
+
+
+def check_sequence_targets(y, X, *, output="auto", allow_multi_target=True, estimator=None,
+                           numeric=True):
+    """Validate targets against validated sequences and decide the output mode.
+
+    Parameters
+    ----------
+    y : array-like, list of array-like or pandas Series
+        ``(n_samples,)`` or ``(n_samples, n_targets)`` per sequence; ``(n_samples, n_timesteps)``,
+        ``(n_samples, n_timesteps, n_targets)``, a ragged list or a long-format Series per
+        timestep.
+    X : Sequences
+        The validated inputs.
+    output : {"auto", "sequence", "last"}, default="auto"
+        The requested output mode. ``"auto"`` picks ``"last"`` for 1D ``y``, ``"sequence"`` when
+        ``y`` has a time axis matching ``X`` and, for 2D ``X`` only, ``"last"`` with several
+        targets otherwise.
+    allow_multi_target : bool, default=True
+        Whether several targets per sequence or per timestep are allowed.
+    estimator : estimator instance, default=None
+        Named in error messages.
+    numeric : bool, default=True
+        Whether ``y`` must be numeric (regression) or may hold any labels (classification).
+
+    Returns
+    -------
+    y : ndarray
+        ``(n_samples, n_targets)`` for ``"last"`` or ``(n_samples, n_timesteps, n_targets)``
+        padded for ``"sequence"``; object or numeric dtype as given.
+    output : {"sequence", "last"}
+        The resolved output mode.
+    target_ndim : int
+        1 or 2 for per-sequence targets, 2 or 3 for per-timestep targets (the shape to predict).
+    """
+    name = _name(estimator)
+    if y is None:
+        raise ValueError(f"{name} requires y to be passed, but the target y is None.")
+    dtype = "numeric" if numeric else None
+    lengths = X.true_lengths()
+    if _is_long_frame(y):
+        y = frame_to_sequences(y)
+    if isinstance(y, (list, tuple)) and X.ragged and len(y) and np.ndim(y[0]) >= 1:
+        if output == "last":
+            raise ValueError("output='last' needs one target per sequence, got a list of sequences.")
+        check_consistent_length(lengths, y)
+        seqs = []
+        for i, (seq, n) in enumerate(zip(y, lengths)):
+            arr = check_array(seq, ensure_2d=False, dtype=dtype, input_name="y",
+                              ensure_min_samples=0, estimator=estimator)
+            if arr.shape[0] != n:
+                raise ValueError(f"y has {arr.shape[0]} timesteps for sequence {i} but X has {n}.")
+            seqs.append(arr)
+        padded, _ = pad_sequences(seqs, n_timesteps=X.n_timesteps,
+                                  pad_value=0 if numeric else seqs[0].flat[0])
+        target_ndim = padded.ndim
+        if padded.ndim == 2:
+            padded = padded[:, :, None]
+        if padded.shape[2] > 1 and not allow_multi_target:
+            raise ValueError(f"{name} takes one target per timestep; got {padded.shape[2]}.")
+        return padded, "sequence", target_ndim
+    y = check_array(y, ensure_2d=False, allow_nd=True, dtype=dtype, input_name="y",
+                    estimator=estimator)
+    check_consistent_length(X.values, y)
+    if not allow_multi_target and y.ndim == 2 and y.shape[1] == 1 and X.n_timesteps != 1 \
+            and output != "sequence":
+        y = column_or_1d(y, warn=True)
+    if output == "auto":
+        if y.ndim == 1:
+            output = "last"
+        elif y.ndim == 3 or (y.ndim == 2 and y.shape[1] == X.n_timesteps and X.layout != "ragged"):
+            output = "sequence"
+        elif X.layout == "2d" and allow_multi_target:
+            output = "last"
+        else:
+            raise ValueError(
+                f"y has shape {y.shape} but X has {X.n_timesteps} timesteps: per-timestep "
+                "targets must be (n_samples, n_timesteps[, n_targets]). For several targets per "
+                "sequence pass output='last'."
+            )
+    if output == "last":
+        if y.ndim > 2 or (y.ndim == 2 and not allow_multi_target):
+            raise ValueError(
+                f"output='last' takes y of shape (n_samples,)"
+                f"{' or (n_samples, n_targets)' if allow_multi_target else ''}; got {y.shape}."
+            )
+        return (y[:, None] if y.ndim == 1 else y), "last", y.ndim
+    if y.ndim < 2 or y.ndim > 3:
+        raise ValueError(
+            f"output='sequence' takes y of shape (n_samples, n_timesteps[, n_targets]); got {y.shape}."
+        )
+    if y.shape[1] != X.n_timesteps:
+        raise ValueError(f"y has {y.shape[1]} timesteps but X has {X.n_timesteps}.")
+    if y.ndim == 3 and y.shape[2] > 1 and not allow_multi_target:
+        raise ValueError(f"{name} takes one target per timestep; got {y.shape[2]}.")
+    return (y[:, :, None] if y.ndim == 2 else y), "sequence", y.ndim

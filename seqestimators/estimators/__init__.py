@@ -1,0 +1,6 @@
+"""The estimators: recurrent networks and memoryless baselines in scikit-learn's interface."""
+
+from ._memoryless import MemorylessClassifier, MemorylessRegressor
+from ._recurrent import RNNClassifier, RNNRegressor
+
+__all__ = ["MemorylessClassifier", "MemorylessRegressor", "RNNClassifier", "RNNRegressor"]

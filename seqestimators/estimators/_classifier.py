@@ -1,0 +1,141 @@
+"""Classification of whole sequences or of every timestep."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.multiclass import check_classification_targets
+
+from .._validation import check_sequence_targets
+from ..sequences import lengths_to_mask
+
+__all__ = ["SequenceClassifierMixin"]
+
+PAD_LABEL = -100  # torch's default ignore_index: padded timesteps never reach the loss
+
+
+class SequenceClassifierMixin:
+    """Label encoding, masked cross-entropy, probabilities and accuracy over real timesteps."""
+
+    _allow_multi_target = False
+    _numeric_targets = False
+    _valid_score_name = "valid_acc"
+
+    @property
+    def classes_(self):
+        """ndarray of shape (n_classes,): the class labels seen in ``fit``."""
+        return self.label_encoder_.classes_
+
+    def _n_outputs(self):
+        return len(self.classes_)
+
+    def _encode_targets(self, targets, sequences, *, reset, classes=None):
+        mask = self._target_mask(sequences, targets)
+        labels = targets[..., 0]
+        real = labels[mask] if mask is not None else labels.ravel()
+        if reset:
+            check_classification_targets(real)
+            fit_labels = real if classes is None else np.asarray(classes)
+            if self.classes is not None:
+                fit_labels = np.asarray(self.classes)
+            encoder = LabelEncoder().fit(fit_labels)
+            if len(encoder.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes in the data, but "
+                    f"the data contains only one class: {encoder.classes_[0]!r}"
+                )
+            self.label_encoder_ = encoder
+        codes = np.full(labels.shape, PAD_LABEL, dtype=np.int64)
+        if mask is None:
+            codes[...] = self.label_encoder_.transform(labels.ravel()).reshape(labels.shape)
+        else:
+            codes[mask] = self.label_encoder_.transform(real)
+        return torch.from_numpy(codes)
+
+    @staticmethod
+    def _target_mask(sequences, targets):
+        if targets.ndim == 3 and sequences.lengths is not None:
+            return lengths_to_mask(sequences.lengths, targets.shape[1])
+        return None
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        y_true = torch.as_tensor(y_true, device=y_pred.device)
+        if y_pred.ndim == 3:
+            mask = self._loss_mask(X, y_true)
+            if mask is not None:
+                y_true = y_true.masked_fill(~mask, PAD_LABEL)
+            return self.criterion_(y_pred.transpose(1, 2), y_true)
+        return self.criterion_(y_pred, y_true.reshape(-1))
+
+    def predict_proba(self, X):
+        """Class probabilities for each sequence or each timestep.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features), list of arrays or DataFrame
+            Sequences in any layout accepted by ``fit``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes) or (n_samples, n_timesteps, n_classes)
+            Probabilities over the last axis, in the order of ``classes_``; a list of
+            ``(n_timesteps_i, n_classes)`` arrays for ragged input.
+        """
+        sequences, logits = self._predict_outputs(X)
+        proba = self._get_predict_nonlinearity()(torch.from_numpy(logits)).numpy()
+        return self._per_sequence_output(proba, sequences)
+
+    def predict(self, X):
+        """Class labels for each sequence or each timestep.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features), list of arrays or DataFrame
+            Sequences in any layout accepted by ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_timesteps)
+            Labels from ``classes_``; a list of ``(n_timesteps_i,)`` arrays for ragged input.
+        """
+        sequences, logits = self._predict_outputs(X)
+        labels = self.classes_[logits.argmax(axis=-1)]
+        return self._per_sequence_output(labels, sequences)
+
+    def _score_outputs(self, outputs, dataset):
+        codes = outputs.argmax(axis=-1)
+        y = dataset.y.cpu().numpy().reshape(codes.shape)
+        real = y != PAD_LABEL
+        return float(np.mean(codes[real] == y[real]))
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy over all real (non-padded) timesteps, or over sequences.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features), list of arrays or DataFrame
+            Test sequences.
+        y : array-like or list of arrays
+            True labels, shaped like the targets given to ``fit``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence (shared by its timesteps).
+
+        Returns
+        -------
+        score : float
+            Fraction of correctly predicted real timesteps (or sequences).
+        """
+        sequences, logits = self._predict_outputs(X)
+        targets, _, _ = check_sequence_targets(
+            y, sequences, output=self.output_, allow_multi_target=False, estimator=self,
+            numeric=False)
+        labels = targets[..., 0]
+        correct = self.classes_[logits.argmax(axis=-1)] == labels
+        weights = np.ones(labels.shape) if sample_weight is None else np.broadcast_to(
+            np.asarray(sample_weight, dtype=float).reshape(-1, *([1] * (labels.ndim - 1))),
+            labels.shape)
+        mask = self._target_mask(sequences, targets)
+        if mask is not None:
+            correct, weights = correct[mask], weights[mask]
+        return float(np.average(correct, weights=weights))
