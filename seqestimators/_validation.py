@@ -10,7 +10,13 @@ from sklearn.utils import check_array, check_consistent_length, column_or_1d
 
 from .sequences import frame_to_sequences, pad_sequences
 
-__all__ = ["Sequences", "check_sequences", "check_sequence_targets"]
+__all__ = [
+    "Sequences",
+    "check_input_shape",
+    "check_sequence_targets",
+    "check_sequences",
+    "record_input_shape",
+]
 
 
 @dataclass
@@ -94,7 +100,7 @@ def _check_sequence_list(seqs, estimator, dtype):
             f"Found array with 0 feature(s) while a minimum of 1 is required by "
             f"{_name(estimator)}."
         )
-    values, lengths = pad_sequences(checked, dtype=dtype)
+    values, lengths = pad_sequences(checked, dtype=checked[0].dtype)
     return values, (None if np.all(lengths == values.shape[1]) else lengths)
 
 
@@ -134,6 +140,8 @@ def check_sequences(X, *, estimator=None, dtype=np.float32):
         names = np.asarray([str(c) for c in frame.columns], dtype=object)
         values, lengths = _check_sequence_list(frame_to_sequences(frame), estimator, dtype)
         return Sequences(values, lengths, "frame", names)
+    if isinstance(X, (list, tuple)) and len(X) == 0:
+        return _check_sequence_list(X, estimator, dtype)
     if _is_unequal_list(X):
         values, lengths = _check_sequence_list(list(X), estimator, dtype)
         return Sequences(values, lengths, "ragged")
@@ -246,3 +254,41 @@ def check_sequence_targets(y, X, *, output="auto", allow_multi_target=True, esti
     if y.ndim == 3 and y.shape[2] > 1 and not allow_multi_target:
         raise ValueError(f"{name} takes one target per timestep; got {y.shape[2]}.")
     return (y[:, :, None] if y.ndim == 2 else y), "sequence", y.ndim
+
+
+def record_input_shape(estimator, X):
+    """Remember in ``fit`` what ``X`` looked like (scikit-learn's ``n_features_in_`` and ours).
+
+    For 2D ``X`` (univariate sequences) ``n_features_in_`` counts its columns, as scikit-learn
+    does; ``input_size_`` is always the number of features per timestep.
+    """
+    estimator.n_features_in_ = X.n_timesteps if X.layout == "2d" else X.n_features
+    estimator.input_size_ = X.n_features
+    estimator.fit_layout_ = X.layout
+    if X.feature_names is not None:
+        estimator.feature_names_in_ = X.feature_names
+    elif hasattr(estimator, "feature_names_in_"):
+        del estimator.feature_names_in_
+
+
+def check_input_shape(estimator, X):
+    """Check ``X`` at predict/transform time against what ``fit`` saw."""
+    name = _name(estimator)
+    if X.layout == "2d" and estimator.fit_layout_ == "2d":
+        if X.n_timesteps != estimator.n_features_in_:
+            raise ValueError(
+                f"X has {X.n_timesteps} features, but {name} is expecting "
+                f"{estimator.n_features_in_} features as input."
+            )
+    elif X.n_features != estimator.input_size_:
+        raise ValueError(
+            f"X has {X.n_features} features, but {name} is expecting {estimator.input_size_} "
+            "features as input."
+        )
+    fitted_names = getattr(estimator, "feature_names_in_", None)
+    if X.feature_names is not None and fitted_names is not None and \
+            list(X.feature_names) != list(fitted_names):
+        raise ValueError(
+            "The feature names should match those that were passed during fit.\n"
+            f"Fitted with: {list(fitted_names)}\nGot: {list(X.feature_names)}"
+        )

@@ -7,6 +7,7 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from seqestimators import MemorylessClassifier, MemorylessRegressor, RNNClassifier, RNNRegressor
+from seqestimators.preprocessing import SequenceScaler
 
 SMALL = {"hidden_size": 16, "max_epochs": 30}
 
@@ -15,6 +16,7 @@ ESTIMATORS = [
     *(RNNRegressor(cell=cell, **SMALL) for cell in ("rnn", "lstm", "gru")),
     MemorylessClassifier(max_epochs=30),
     MemorylessRegressor(max_epochs=30),
+    SequenceScaler(),
 ]
 
 

@@ -23,7 +23,12 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import check_is_fitted
 
 from .._batching import SequenceBatchIterator, SequenceDataset, _resolve
-from .._validation import check_sequence_targets, check_sequences
+from .._validation import (
+    check_input_shape,
+    check_sequence_targets,
+    check_sequences,
+    record_input_shape,
+)
 from ..callbacks import DivergenceCheck
 from ..sequences import unpad_sequences
 
@@ -218,42 +223,12 @@ class SequenceNetMixin:
                 torch.set_num_threads(old_threads)
 
     # ------------------------------------------------------------------ data
-    def _record_inputs(self, X):
-        self.n_features_in_ = X.n_timesteps if X.layout == "2d" else X.n_features
-        self.input_size_ = X.n_features
-        self.fit_layout_ = X.layout
-        if X.feature_names is not None:
-            self.feature_names_in_ = X.feature_names
-        elif hasattr(self, "feature_names_in_"):
-            del self.feature_names_in_
-
-    def _check_inputs(self, X):
-        name = type(self).__name__
-        if X.layout == "2d" and self.fit_layout_ == "2d":
-            if X.n_timesteps != self.n_features_in_:
-                raise ValueError(
-                    f"X has {X.n_timesteps} features, but {name} is expecting "
-                    f"{self.n_features_in_} features as input."
-                )
-        elif X.n_features != self.input_size_:
-            raise ValueError(
-                f"X has {X.n_features} features, but {name} is expecting {self.input_size_} "
-                "features as input."
-            )
-        fitted_names = getattr(self, "feature_names_in_", None)
-        if X.feature_names is not None and fitted_names is not None and \
-                list(X.feature_names) != list(fitted_names):
-            raise ValueError(
-                "The feature names should match those that were passed during fit.\n"
-                f"Fitted with: {list(fitted_names)}\nGot: {list(X.feature_names)}"
-            )
-
     def _validate_X(self, X, *, reset):
         sequences = check_sequences(X, estimator=self)
         if reset:
-            self._record_inputs(sequences)
+            record_input_shape(self, sequences)
         else:
-            self._check_inputs(sequences)
+            check_input_shape(self, sequences)
         return sequences
 
     def _make_dataset(self, sequences, y=None):
@@ -514,8 +489,8 @@ class SequenceNetMixin:
         if requested == "auto":
             state["device"] = resolve_device("auto")
         super().__setstate__(state)
-        if requested == "auto":
-            self.device = requested
+        # skorch maps a missing GPU to torch.device("cpu"); keep the parameter a plain string.
+        self.device = requested if requested == "auto" else str(self.device)
 
 
 def _base_seed(random_state):

@@ -43,7 +43,7 @@ class SequenceClassifierMixin:
             if len(encoder.classes_) < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes in the data, but "
-                    f"the data contains only one class: {encoder.classes_[0]!r}"
+                    f"the data contains only one class: {encoder.classes_.tolist()[0]!r}"
                 )
             self.label_encoder_ = encoder
         codes = np.full(labels.shape, PAD_LABEL, dtype=np.int64)
