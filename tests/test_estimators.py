@@ -438,3 +438,25 @@ def test_memoryless_baseline_cannot_echo(echo):
     assert rnn.score(X, y) > 0.95
     reg = MemorylessRegressor(num_layers=0, max_epochs=2, random_state=0).fit(X, y.astype(float))
     assert reg.predict(X).shape == y.shape
+
+
+def test_randomized_search_over_cell_hidden_size_and_policy(echo):
+    from sklearn.model_selection import RandomizedSearchCV
+
+    X, y = echo
+    space = {"cell": ["rnn", "lstm", "gru"], "hidden_size": [4, 8],
+             "state_policy": ["reset", "learned"]}
+    search = RandomizedSearchCV(RNNClassifier(max_epochs=2, random_state=0), space, n_iter=3,
+                                cv=2, random_state=0).fit(X, y)
+    assert set(search.best_params_) == set(space)
+    assert search.best_estimator_.predict(X).shape == y.shape
+
+
+def test_skorch_dataloader_still_works(ragged):
+    from torch.utils.data import DataLoader
+
+    X, y, _ = ragged
+    clf = RNNClassifier(iterator_train=DataLoader, iterator_train__shuffle=True,
+                        iterator_valid=DataLoader, **FAST).fit(X, y)
+    fast = RNNClassifier(**FAST).fit(X, y)
+    assert [p.shape for p in clf.predict(X)] == [p.shape for p in fast.predict(X)]
