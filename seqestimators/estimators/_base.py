@@ -12,7 +12,7 @@ import torch
 from skorch import NeuralNet
 from skorch.callbacks import EpochScoring, EpochTimer, GradientNormClipping, PassthroughScoring, PrintLog
 from skorch.dataset import unpack_data
-from skorch.utils import to_tensor
+from skorch.utils import TeeGenerator, to_tensor
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     Interval,
@@ -30,7 +30,7 @@ from .._validation import (
     record_input_shape,
 )
 from ..callbacks import DivergenceCheck
-from ..sequences import unpad_sequences
+from ..sequences import lengths_to_mask, unpad_sequences
 
 __all__ = ["SequenceNetMixin", "resolve_device"]
 
@@ -119,6 +119,7 @@ class SequenceNetMixin:
     virtual_params_ = {}  # noqa: RUF012 - read-only default, skorch replaces it per instance
     state_policy = "reset"
     tbptt_steps = None
+    accumulate_steps = 1  # estimators without the parameter take an optimizer step per window
 
     _parameter_constraints = {
         "cell": [StrOptions({"rnn", "lstm", "gru"})],
@@ -128,6 +129,7 @@ class SequenceNetMixin:
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "state_policy": [StrOptions(set(STATE_POLICIES))],
         "tbptt_steps": [Interval(Integral, 1, None, closed="left"), None],
+        "accumulate_steps": [Interval(Integral, 1, None, closed="left")],
         "output": [StrOptions({"auto", "sequence", "last"})],
         "max_epochs": [Interval(Integral, 0, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
@@ -301,9 +303,13 @@ class SequenceNetMixin:
         return torch.float32 if param is None else param.dtype
 
     def train_step(self, batch, **fit_params):
-        """One optimizer step per batch, or one per window of ``tbptt_steps`` timesteps."""
+        """One optimizer step per batch, or one per window of ``tbptt_steps`` timesteps.
+
+        With ``accumulate_steps=n`` the gradients of ``n`` consecutive batches (or windows) are
+        averaged before one optimizer step (see :meth:`_accumulating_step`).
+        """
         if self.tbptt_steps is None:
-            return super().train_step(batch, **fit_params)
+            return self._accumulating_step(batch, **fit_params)
         Xi, yi = unpack_data(batch)
         X, lengths = Xi["X"], Xi.get("lengths")
         n_timesteps, k = X.shape[1], self.tbptt_steps
@@ -312,7 +318,8 @@ class SequenceNetMixin:
         try:
             for start in range(0, n_timesteps, k):
                 stop = min(start + k, n_timesteps)
-                window = {"X": X[:, start:stop]}
+                # "start": the window's offset in its sequences, for networks that need it.
+                window = {"X": X[:, start:stop], "start": start}
                 if lengths is None:
                     n_window = X.shape[0] * (stop - start)
                 else:
@@ -321,17 +328,56 @@ class SequenceNetMixin:
                     window["target_lengths"] = window_lengths
                     n_window = int(window_lengths.sum())
                 self._window_state = state
-                step = super().train_step((window, yi[:, start:stop]), **fit_params)
+                step = self._accumulating_step((window, yi[:, start:stop]), **fit_params)
                 state = self._window_state if lengths is None else _where_rows(
                     window_lengths.to(X.device) > 0, self._window_state, state)
                 total = total + step["loss"].detach() * n_window
                 n_real += n_window
-                preds.append(step["y_pred"])
+                # Detached: a window's autograd graph must not outlive its backward pass, or
+                # memory grows with the length of the stream.
+                preds.append(step["y_pred"].detach())
         finally:
             vars(self).pop("_window_state", None)
         if self.state_policy == "carry":
             self.carried_state_ = _detach(state)
         return {"loss": total / max(n_real, 1), "y_pred": torch.cat(preds, dim=1)}
+
+    def _accumulating_step(self, batch, **fit_params):
+        """skorch's train step, or gradient accumulation when ``accumulate_steps > 1``.
+
+        Each call backpropagates one batch (or window) with ``train_step_single``; every
+        ``accumulate_steps`` calls, the summed gradients are divided by their count (the mean
+        loss over the group), the ``on_grad_computed`` callbacks run (gradient clipping sees
+        the group's gradient) and the optimizer steps. The count runs on across batches, epochs
+        and ``partial_fit`` calls, so that consecutive one-step chunks of a stream share an
+        optimizer step; a new optimizer (``fit``, ``initialize``) starts it again.
+        """
+        n_steps = self.accumulate_steps
+        if n_steps == 1:
+            return super().train_step(batch, **fit_params)
+        if getattr(self, "_n_accumulated", 0) == 0:
+            self._zero_grad_optimizer()
+            self._n_accumulated = 0
+        step = self.train_step_single(batch, **fit_params)
+        self._n_accumulated += 1
+        if self._n_accumulated >= n_steps:
+            for _, param in self.get_all_learnable_params():
+                if param.grad is not None:
+                    param.grad.div_(self._n_accumulated)
+            self.notify(
+                "on_grad_computed",
+                named_parameters=TeeGenerator(self.get_all_learnable_params()),
+                batch=batch,
+                training=True,
+            )
+            self._step_optimizer(None)
+            self._n_accumulated = 0
+        return step
+
+    def initialize_optimizer(self, *args, **kwargs):
+        """Initialize the optimizer; gradient accumulation starts a new group."""
+        self._n_accumulated = 0
+        return super().initialize_optimizer(*args, **kwargs)
 
     def _loss_mask(self, X, y_true):
         """Boolean ``(batch, n_timesteps)`` mask of real timesteps, or None when all are real."""
@@ -471,6 +517,23 @@ class SequenceNetMixin:
             sequences = self._validate_X(X, reset=False)
             outputs = self._forward_dataset(self._make_dataset(sequences))
         return sequences, outputs
+
+    def _scoring_data(self, X, y, sample_weight=None):
+        """What ``score`` needs: outputs, validated targets, real-timestep mask, weights."""
+        sequences, outputs = self._predict_outputs(X)
+        targets, _, _ = check_sequence_targets(
+            y, sequences, output=self.output_, allow_multi_target=self._allow_multi_target,
+            estimator=self, numeric=self._numeric_targets)
+        mask = None
+        if self.output_ == "sequence" and sequences.lengths is not None:
+            mask = lengths_to_mask(sequences.lengths, targets.shape[1])
+        weights = None
+        if sample_weight is not None:
+            shape = targets.shape[:-1]
+            weights = np.broadcast_to(
+                np.asarray(sample_weight, dtype=float).reshape(-1, *([1] * (len(shape) - 1))),
+                shape)
+        return outputs, targets, mask, weights
 
     def _per_sequence_output(self, values, sequences):
         """Padded per-timestep results as an array, or as a ragged list for ragged input."""

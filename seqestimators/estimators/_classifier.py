@@ -7,7 +7,6 @@ import torch
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 
-from .._validation import check_sequence_targets
 from ..sequences import lengths_to_mask
 
 __all__ = ["SequenceClassifierMixin"]
@@ -126,16 +125,9 @@ class SequenceClassifierMixin:
         score : float
             Fraction of correctly predicted real timesteps (or sequences).
         """
-        sequences, logits = self._predict_outputs(X)
-        targets, _, _ = check_sequence_targets(
-            y, sequences, output=self.output_, allow_multi_target=False, estimator=self,
-            numeric=False)
-        labels = targets[..., 0]
-        correct = self.classes_[logits.argmax(axis=-1)] == labels
-        weights = np.ones(labels.shape) if sample_weight is None else np.broadcast_to(
-            np.asarray(sample_weight, dtype=float).reshape(-1, *([1] * (labels.ndim - 1))),
-            labels.shape)
-        mask = self._target_mask(sequences, targets)
+        outputs, targets, mask, weights = self._scoring_data(X, y, sample_weight)
+        correct = self.classes_[outputs.argmax(axis=-1)] == targets[..., 0]
         if mask is not None:
-            correct, weights = correct[mask], weights[mask]
+            correct = correct[mask]
+            weights = None if weights is None else weights[mask]
         return float(np.average(correct, weights=weights))

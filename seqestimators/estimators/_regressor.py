@@ -6,7 +6,6 @@ import numpy as np
 import torch
 from sklearn.metrics import r2_score
 
-from .._validation import check_sequence_targets
 from ..sequences import lengths_to_mask
 
 __all__ = ["SequenceRegressorMixin"]
@@ -110,15 +109,5 @@ class SequenceRegressorMixin:
             R² of the predictions over every real timestep (or sequence), averaged uniformly over
             the targets.
         """
-        sequences, outputs = self._predict_outputs(X)
-        targets, _, _ = check_sequence_targets(
-            y, sequences, output=self.output_, estimator=self)
-        mask = None
-        if self.output_ == "sequence" and sequences.lengths is not None:
-            mask = lengths_to_mask(sequences.lengths, targets.shape[1])
-        weights = None
-        if sample_weight is not None:
-            weights = np.broadcast_to(
-                np.asarray(sample_weight, dtype=float).reshape(-1, *([1] * (targets.ndim - 2))),
-                targets.shape[:-1])
+        outputs, targets, mask, weights = self._scoring_data(X, y, sample_weight)
         return self._masked_r2(targets, outputs, mask, weights)
