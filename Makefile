@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml | $(VPY)
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/seqestimators tasks --output $(DEMO_DIR)
+	$(VENV)/bin/seqestimators study burst --output $(DEMO_DIR) --trials 12 --sampler brute-force --n-samples 384 --n-timesteps 65 --task-param max_onset=25 --cells rnn,lstm,gru --hidden-sizes 16,32 --policies reset,carry --max-epochs 8 --batch-size 16 --lr 0.005 --seed 0
 
 test: $(STAMP)
 	$(VPY) -m pytest $(PYTEST_ARGS)

@@ -6,7 +6,13 @@ Recurrent estimators (RNN, LSTM, GRU) built on PyTorch and skorch, sequence-task
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .estimators import MemorylessClassifier, MemorylessRegressor, RNNClassifier, RNNRegressor
+from .estimators import (
+    MemorylessClassifier,
+    MemorylessRegressor,
+    RNNClassifier,
+    RNNForecaster,
+    RNNRegressor,
+)
 
 try:
     __version__ = version("seqestimators")
@@ -17,6 +23,7 @@ __all__ = [
     "MemorylessClassifier",
     "MemorylessRegressor",
     "RNNClassifier",
+    "RNNForecaster",
     "RNNRegressor",
     "__version__",
 ]

@@ -6,20 +6,30 @@ Subcommands:
     Generate every built-in synthetic task, print a summary table and, with ``--output``, save
     one PNG per task.
 
+``study``
+    Run (or resume) an Optuna study over cell type x hidden size x hidden-state policy on a
+    built-in task with :func:`seqestimators.search.optuna_search`; print the result table and
+    the best configuration; write ``results.csv`` and PNG plots.
+
+``grid``
+    The same with scikit-learn's :class:`~sklearn.model_selection.GridSearchCV` over every
+    combination.
+
 Each subcommand is a function ``_cmd_<name>(args) -> int`` registered in :func:`build_parser`;
-add new ones (studies, grids) the same way.
+add new ones the same way.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["TASKS", "Task", "build_parser", "main"]
+__all__ = ["TASKS", "TASK_ALIASES", "Task", "build_parser", "main"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,522 @@ def _cmd_tasks(args):
     return 0
 
 
+# --------------------------------------------------------------------------------------------
+# Searches on the built-in tasks: ``study`` (Optuna) and ``grid`` (GridSearchCV)
+# --------------------------------------------------------------------------------------------
+
+#: Short names accepted on the command line for the built-in tasks.
+TASK_ALIASES = {
+    "echo": "delayed_echo",
+    "integral": "saturated_integral",
+    "ball": "ball_trajectory",
+    "adding": "adding_problem",
+    "copy": "copy_memory",
+}
+
+#: Tasks with class labels as targets (searched with RNNClassifier); the others are regressions.
+_CLASSIFICATION_TASKS = {"burst", "delayed_echo", "copy_memory"}
+
+#: The per-epoch validation score of each kind of estimator.
+_SCORE_NAME = {True: "accuracy", False: "R²"}
+
+_CARRY_WARNING = "state_policy='carry'"
+
+
+@contextlib.contextmanager
+def _quiet_warnings():
+    """Silence the carry-misuse warning (a note explains it) and Optuna's experimental ones."""
+    import warnings
+
+    from optuna.exceptions import ExperimentalWarning
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_CARRY_WARNING)
+        warnings.filterwarnings("ignore", category=ExperimentalWarning)
+        yield
+
+
+def _task_name(text):
+    name = TASK_ALIASES.get(text, text)
+    if name not in TASKS:
+        known = ", ".join(list(TASKS) + list(TASK_ALIASES))
+        raise argparse.ArgumentTypeError(f"unknown task {text!r} (choose from {known})")
+    return name
+
+
+def _choices(kind, allowed=None):
+    """An argparse type for a comma-separated list, e.g. ``lstm,gru`` or ``8,16,32``."""
+
+    def parse(text):
+        items = [item.strip() for item in text.split(",") if item.strip()]
+        if not items:
+            raise argparse.ArgumentTypeError("expected a comma-separated list, got nothing")
+        try:
+            values = [kind(item) for item in items]
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected comma-separated {kind.__name__} values, got {text!r}") from None
+        bad = [v for v in values if (allowed is not None and v not in allowed)
+               or (kind is int and v < 1)]
+        if bad:
+            hint = f" (choose from {', '.join(allowed)})" if allowed else ""
+            raise argparse.ArgumentTypeError(f"invalid value(s) {bad}{hint}")
+        return list(dict.fromkeys(values))
+
+    return parse
+
+
+def _task_param(text):
+    """``NAME=VALUE`` for a keyword argument of the task's generator (VALUE a Python literal)."""
+    import ast
+
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip().isidentifier():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    try:
+        value = ast.literal_eval(value.strip())
+    except (ValueError, SyntaxError):
+        value = value.strip()
+    return name.strip(), value
+
+
+def _task_data(task, args):
+    """Training data and fresh test data (another seed) of the task, at the requested size."""
+    import inspect
+
+    kwargs = dict(args.task_param or [])
+    if args.n_timesteps is not None:
+        kwargs["n_timesteps"] = args.n_timesteps
+    accepted = inspect.signature(task.generator).parameters
+    unknown = sorted(set(kwargs) - set(accepted))
+    if unknown:
+        args._parser.error(
+            f"{task.generator.__name__} has no parameter(s) {', '.join(unknown)}; it takes "
+            f"{', '.join(name for name in accepted if name != 'n_samples')}")
+    kwargs = {**task.size_kwargs, **kwargs}  # the command line overrides the small sizes
+    train = task.generator(args.n_samples, random_state=args.seed, **kwargs)
+    test = task.generator(max(args.n_samples // 4, 8), random_state=args.seed + 1, **kwargs)
+    return train, test
+
+
+def _make_estimator(task, args):
+    from . import RNNClassifier, RNNRegressor
+
+    cls = RNNClassifier if task.name in _CLASSIFICATION_TASKS else RNNRegressor
+    return cls(max_epochs=args.max_epochs, batch_size=args.batch_size, lr=args.lr,
+               device=args.device, random_state=args.seed)
+
+
+def _check_device(parser, device):
+    from .estimators._base import resolve_device
+
+    try:
+        resolve_device(device)
+    except (ValueError, RuntimeError) as exc:
+        parser.error(f"argument --device: {exc}")
+
+
+def _format_table(frame):
+    text = frame.to_string(index=False, float_format="{:.4f}".format, na_rep="-")
+    return "\n".join(line.rstrip() for line in text.splitlines())
+
+
+class _ProgressBar:
+    """An Optuna study callback that advances a progress bar once per finished trial.
+
+    Uses tqdm (a dependency of Optuna) when it can be imported, else prints one line per trial.
+    """
+
+    def __init__(self, total, initial=0, enabled=True):
+        self.total, self.count, self.enabled = total, initial, enabled
+        self._bar = None
+        if not enabled:
+            return
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:  # pragma: no cover - tqdm comes with optuna
+            return
+        self._bar = tqdm(total=total, initial=initial, desc="trials", unit="trial",
+                         file=sys.stderr, dynamic_ncols=True)
+
+    def __call__(self, study, trial):
+        self.count += 1
+        try:
+            best = f"{study.best_value:.4f}"
+        except ValueError:  # no completed trial yet
+            best = "-"
+        if self._bar is not None:
+            self._bar.set_postfix(best=best, last=trial.state.name.lower())
+            self._bar.update(1)
+        elif self.enabled:
+            print(f"trial {trial.number} {trial.state.name.lower()} "
+                  f"({self.count}/{self.total}), best so far {best}", file=sys.stderr)
+
+    def close(self):
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _n_finished_trials(storage, study_name):
+    """How many finished trials the study already holds (0 when it does not exist yet)."""
+    import optuna
+
+    from .search import make_storage
+
+    try:
+        study = optuna.load_study(study_name=study_name, storage=make_storage(storage))
+    except KeyError:
+        return 0
+    states = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
+    return len(study.get_trials(deepcopy=False, states=states))
+
+
+def _pivot_text(frame, values, *, mark_pruned):
+    """Best ``values`` by cell (rows) and state policy (columns), as text.
+
+    With ``mark_pruned`` (Optuna), a combination shows its best completed trial; one whose
+    every trial was pruned shows the score it was stopped with, marked ``*``.
+    """
+    import numpy as np
+
+    from .results import pivot_results
+
+    order = ("reset", "learned", "carry")
+    table = pivot_results(frame, index="cell", columns="state_policy", values=values)
+    columns = [p for p in order if p in table.columns] + \
+        [p for p in table.columns if p not in order]
+    table = table[columns]
+    marks = table.map(lambda v: "")
+    if mark_pruned:
+        done = frame[frame["state"] == "COMPLETE"]
+        if len(done):
+            complete = pivot_results(done, index="cell", columns="state_policy", values=values)
+            complete = complete.reindex(index=table.index, columns=table.columns)
+        else:
+            complete = table * np.nan
+        marks = marks.where(complete.notna() | table.isna(), "*")
+        table = complete.where(complete.notna(), table)
+    text = table.map(lambda v: "-" if v != v else f"{v:.4f}") + marks
+    text.columns.name = None
+    return _format_table(text.reset_index())
+
+
+def _print_results(frame, params, *, optuna, score_name):
+    score = "mean_test_score"
+    if optuna:
+        counts = frame["state"].value_counts()
+        words = {"COMPLETE": "complete", "PRUNED": "pruned", "FAIL": "failed"}
+        print(f"\n{len(frame)} trial(s): " + ", ".join(
+            f"{counts.get(state, 0)} {word}" for state, word in words.items()
+        ) + "".join(f", {n} {state.lower()}" for state, n in counts.items()
+                    if state not in words))
+        done = frame[frame["state"] == "COMPLETE"]
+        shown = ["rank_test_score", "number", *params, score, "std_test_score", "duration"]
+        table = done[[c for c in shown if c in done.columns]].rename(
+            columns={"rank_test_score": "rank", "duration": "seconds"})
+        print(f"\ncompleted trials, best mean CV {score_name} first:")
+        print(_format_table(table) if len(table) else "(none)")
+        stopped = frame[frame["state"] != "COMPLETE"]
+        if len(stopped):
+            shown = ["number", "state", *params, "n_steps", "intermediate_value", "duration"]
+            table = stopped[[c for c in shown if c in stopped.columns]].rename(
+                columns={"n_steps": "epochs", "intermediate_value": "valid_score",
+                         "duration": "seconds"})
+            print()
+            _say("trials that did not complete (pruned: stopped after 'epochs' epochs of "
+                 "their first CV fold, with validation score 'valid_score'):")
+            print(_format_table(table))
+    else:
+        shown = ["rank_test_score", *params, score, "std_test_score", "mean_fit_time"]
+        table = frame[[c for c in shown if c in frame.columns]].rename(
+            columns={"rank_test_score": "rank"})
+        print(f"\n{len(frame)} candidate(s), best mean CV {score_name} first:")
+        print(_format_table(table))
+    values = "value" if optuna else score
+    if {"cell", "state_policy"} <= set(frame.columns) and frame[values].notna().any():
+        print(f"\nbest mean CV {score_name} by cell (rows) and state_policy (columns):")
+        print(_pivot_text(frame, values, mark_pruned=optuna))
+        if optuna and (frame["state"] == "PRUNED").any():
+            print("(*: every trial of this combination was pruned; its validation score when "
+                  "it was stopped)")
+
+
+def _report(args, search, frame, param_names, test, *, kind):
+    """Print the table and the best configuration; write results.csv and the PNG plots."""
+    from .plotting import (
+        plot_learning_curves,
+        plot_optimization_history,
+        plot_predictions,
+        plot_search_heatmap,
+        save_figure,
+    )
+
+    out_dir = Path(args.output)
+    task = TASKS[args.task]
+    is_classifier = task.name in _CLASSIFICATION_TASKS
+    score_name = _SCORE_NAME[is_classifier]
+    _print_results(frame, param_names, optuna=kind == "study", score_name=score_name)
+    best = search.best_estimator_
+    test_score = best.score(test.data, test.target)
+    config = ", ".join(f"{k}={v!r}" for k, v in search.best_params_.items())
+    print(f"\nbest configuration: {config}")
+    print(f"  mean cross-validated {score_name}: {search.best_score_:.4f}")
+    print(f"  {score_name} of the refitted model on {len(test.target)} fresh sequences: "
+          f"{test_score:.4f}")
+
+    paths = []
+    csv_path = out_dir / "results.csv"
+    frame.to_csv(csv_path, index=False)
+    paths.append(csv_path)
+    title = f"{task.name}: {kind} over {', '.join(param_names)}"
+    if {"cell", "hidden_size"} <= set(frame.columns):
+        facet = "state_policy" if "state_policy" in frame.columns else None
+        fig = plot_search_heatmap(frame, facet=facet,
+                                  values="value" if kind == "study" else "mean_test_score",
+                                  label=f"mean CV {score_name}",
+                                  title=f"{title}\nbest mean CV {score_name} per combination")
+        paths.append(save_figure(fig, out_dir / "heatmap.png"))
+    if kind == "study":
+        fig = plot_optimization_history(search.study_, ylabel=f"mean CV {score_name}",
+                                        title=f"{task.name}: Optuna trials")
+        paths.append(save_figure(fig, out_dir / "optimization_history.png"))
+    y_pred = best.predict(test.data)
+    fig = plot_predictions(
+        test.data, test.target, y_pred, n_sequences=min(3, len(test.target)),
+        feature_names=test.feature_names, target_names=test.target_names,
+        title=f"{task.name}: best model ({config}) on fresh sequences, "
+              f"{score_name} {test_score:.3f}",
+        **task.plot_kwargs)
+    paths.append(save_figure(fig, out_dir / "predictions.png"))
+    paths.append(save_figure(_learning_curves(args, search, frame, plot_learning_curves),
+                             out_dir / "learning_curves.png"))
+    print()
+    for path in paths:
+        print(f"wrote {path}")
+
+
+def _learning_curves(args, search, frame, plot_learning_curves):
+    """Learning curves of the best configuration of each state policy, with a validation split.
+
+    The refitted best estimator trains without a validation split; these fits hold out 20% of
+    the training sequences so that the curves show validation loss and score per epoch.
+    """
+    from sklearn.base import clone
+    from skorch.dataset import ValidSplit
+
+    score = "mean_test_score"
+    done = frame[frame[score].notna()]
+    if "state_policy" in done.columns and done["state_policy"].nunique() > 1:
+        picks = done.drop_duplicates("state_policy")  # the frame is sorted best first
+    else:
+        picks = done.head(1)
+    names = [c for c in search.best_params_ if c in picks.columns] or list(search.best_params_)
+    models = {}
+    train = args._train
+    for _, row in picks.iterrows():
+        params = {name: row[name] for name in names if name in row}
+        params = {k: (v.item() if hasattr(v, "item") else v) for k, v in params.items()}
+        label = " ".join(str(v) for v in params.values())
+        est = clone(search.estimator).set_params(
+            **params, train_split=ValidSplit(0.2, stratified=False, random_state=args.seed))
+        with _quiet_warnings():
+            models[label] = est.fit(train.data, train.target)
+    task = TASKS[args.task]
+    return plot_learning_curves(
+        models, title=f"{task.name}: best configuration of each state policy, trained with a "
+        "20% validation split")
+
+
+def _prepare(args, parser):
+    _check_device(parser, args.device)
+    task = TASKS[args.task]
+    out_dir = Path(args.output if args.output is not None else f"{task.name}_{args.command}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    args.output = str(out_dir)
+    train, test = _task_data(task, args)
+    args._train = train
+    estimator = _make_estimator(task, args)
+    return task, train, test, estimator
+
+
+def _cmd_study(args):
+    import optuna
+
+    from .results import results_frame
+    from .search import default_param_distributions, optuna_search
+
+    task, train, test, estimator = _prepare(args, args._parser)
+    space = {"cell": args.cells, "hidden_size": args.hidden_sizes,
+             "state_policy": args.policies}
+    distributions = default_param_distributions(estimator, num_layers=None, lr=None, **space)
+    storage = shown_storage = args.storage
+    if storage is None:
+        storage = "sqlite:///" + (Path(args.output).resolve() / "study.db").as_posix()
+        shown_storage = "sqlite:///" + (Path(args.output) / "study.db").as_posix()
+    study_name = args.study_name or task.name
+    with _quiet_warnings():
+        done = _n_finished_trials(storage, study_name)
+    print(f"task {task.name}: X {_shape(train.data)}, y {_shape(train.target)}; "
+          f"{type(estimator).__name__}, {args.cv}-fold CV, up to {args.max_epochs} epochs")
+    _say(f"study {study_name!r} in {shown_storage}: {done} finished trial(s) stored, "
+         f"running {max(args.trials - done, 0)} more (pruning {'on' if args.pruning else 'off'})")
+    with _quiet_warnings():
+        sampler = {"tpe": lambda: None,
+                   "random": lambda: optuna.samplers.RandomSampler(seed=args.seed),
+                   "brute-force": lambda: optuna.samplers.BruteForceSampler(seed=args.seed),
+                   }[args.sampler]()
+    progress = _ProgressBar(args.trials, initial=min(done, args.trials),
+                            enabled=args.progress and args.jobs == 1 and done < args.trials)
+    try:
+        with _quiet_warnings():
+            search = optuna_search(
+                estimator, train.data, train.target, param_distributions=distributions,
+                n_trials=args.trials, cv=args.cv, storage=storage, study_name=study_name,
+                pruning=args.pruning, n_jobs=args.jobs, timeout=args.timeout,
+                random_state=args.seed, sampler=sampler,
+                callbacks=[progress] if args.jobs == 1 else None,
+                verbose=int(args.progress and args.jobs != 1))
+    finally:
+        progress.close()
+    frame = results_frame(search)
+    _report(args, search, frame, list(space), test, kind="study")
+    if "carry" in args.policies:
+        _print_carry_note()
+    return 0
+
+
+def _cmd_grid(args):
+    from sklearn.model_selection import GridSearchCV
+
+    from .results import results_frame
+
+    task, train, test, estimator = _prepare(args, args._parser)
+    grid = {"cell": args.cells, "hidden_size": args.hidden_sizes, "state_policy": args.policies}
+    n_candidates = len(args.cells) * len(args.hidden_sizes) * len(args.policies)
+    print(f"task {task.name}: X {_shape(train.data)}, y {_shape(train.target)}; "
+          f"{type(estimator).__name__}, {args.max_epochs} epochs")
+    print(f"fitting {args.cv} folds for each of {n_candidates} candidates, totalling "
+          f"{args.cv * n_candidates} fits ({args.jobs} job(s))")
+    search = GridSearchCV(estimator, grid, cv=args.cv, n_jobs=args.jobs)
+    with _quiet_warnings():
+        search.fit(train.data, train.target)
+    frame = results_frame(search)
+    _report(args, search, frame, list(grid), test, kind="grid")
+    if "carry" in args.policies:
+        _print_carry_note()
+    return 0
+
+
+def _say(text):
+    """Print a paragraph wrapped to 100 columns."""
+    import textwrap
+
+    print(textwrap.fill(text, width=100, break_long_words=False, break_on_hyphens=False))
+
+
+def _print_carry_note():
+    print()
+    _say("note: state_policy='carry' hands the final hidden state of each batch to the next "
+         "one; on independent sequences every sequence then starts where an unrelated one "
+         "ended, and the network falls back to a memoryless answer (the warning it raises in "
+         "fit is silenced here).")
+
+
+def _add_search_parsers(subparsers):
+    short = {name: alias for alias, name in TASK_ALIASES.items()}
+    tasks = ", ".join(f"{name} ({short[name]})" if name in short else name for name in TASKS)
+
+    def common(sub, kind):
+        sub.add_argument("task", metavar="TASK", type=_task_name,
+                         help=f"the built-in task: {tasks}")
+        sub.add_argument("--output", "-o", metavar="DIR", default=None,
+                         help="folder for results.csv and the PNG plots (created if needed; "
+                         f"default: TASK_{kind} in the current folder)")
+        sub.add_argument("--cells", type=_choices(str, ("rnn", "lstm", "gru")),
+                         default=["rnn", "lstm", "gru"], metavar="LIST",
+                         help="cell types, comma-separated (default: rnn,lstm,gru)")
+        sub.add_argument("--hidden-sizes", type=_choices(int), default=[8, 16, 32],
+                         metavar="LIST", help="hidden sizes, comma-separated (default: 8,16,32)")
+        sub.add_argument("--policies", type=_choices(str, ("reset", "carry", "learned")),
+                         default=["reset", "carry", "learned"], metavar="LIST",
+                         help="hidden-state policies, comma-separated "
+                         "(default: reset,carry,learned)")
+        sub.add_argument("--cv", type=_positive_int, default=3, metavar="K",
+                         help="cross-validation folds (default: %(default)s)")
+        sub.add_argument("--n-samples", type=_positive_int, default=256, metavar="N",
+                         help="training sequences (default: %(default)s); a quarter as many "
+                         "fresh ones (at least 8) are generated for the prediction plot")
+        sub.add_argument("--n-timesteps", type=_positive_int, default=None, metavar="T",
+                         help="sequence length, for tasks whose generator takes n_timesteps "
+                         "(default: the task's own)")
+        sub.add_argument("--task-param", type=_task_param, action="append", metavar="NAME=VALUE",
+                         help="another keyword argument of the task's generator, e.g. "
+                         "max_onset=25 for burst (repeatable)")
+        sub.add_argument("--max-epochs", type=_positive_int, default=10, metavar="E",
+                         help="training epochs per fit (default: %(default)s)")
+        sub.add_argument("--batch-size", type=_positive_int, default=32, metavar="B",
+                         help="mini-batch size (default: %(default)s)")
+        sub.add_argument("--lr", type=float, default=0.01,
+                         help="learning rate of Adam (default: %(default)s)")
+        sub.add_argument("--device", default="cpu",
+                         help="torch device: cpu, cuda, cuda:N or auto (default: %(default)s)")
+        sub.add_argument("--seed", type=int, default=0, metavar="S",
+                         help="seed of the data, the models and the sampler (default: "
+                         "%(default)s); the fresh test data use S+1")
+
+    study = subparsers.add_parser(
+        "study",
+        help="run or resume an Optuna study over cell x hidden size x state policy on a task",
+        description="Run an Optuna study (TPE sampler by default, median pruning on the "
+        "per-epoch validation score) over cell type x hidden size x hidden-state policy on a built-in "
+        "task, with seqestimators.search.optuna_search. Prints the trials best first, the "
+        "best score per cell and state policy, and the best configuration; writes results.csv, "
+        "heatmap.png, optimization_history.png, predictions.png (the best model on fresh "
+        "sequences) and learning_curves.png to the output folder. The study lives in "
+        "--storage (by default study.db, an SQLite file in the output folder): running the "
+        "command again with the same storage and study name resumes it until it holds "
+        "--trials finished trials (keep the data and search options the same).",
+    )
+    common(study, "study")
+    study.add_argument("--trials", type=_positive_int, default=20, metavar="N",
+                       help="finished trials the study should hold (default: %(default)s)")
+    study.add_argument("--storage", default=None, metavar="URL",
+                       help="Optuna storage: a database URL (sqlite:///file.db, "
+                       "postgresql+psycopg2://...) or a journal file (*.log); default: "
+                       "sqlite:///DIR/study.db")
+    study.add_argument("--study-name", default=None, metavar="NAME",
+                       help="name of the study to create or resume (default: the task name)")
+    study.add_argument("--sampler", choices=["tpe", "random", "brute-force"], default="tpe",
+                       help="how trials choose their configuration: Optuna's TPE (default), "
+                       "random, or brute-force (every combination once, in random order; the "
+                       "study stops when all are done)")
+    study.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                       help="start no new trial after this many seconds")
+    study.add_argument("--jobs", type=int, default=1, metavar="J",
+                       help="worker processes sharing the study (-1: one per core; "
+                       "default: %(default)s)")
+    study.add_argument("--no-pruning", dest="pruning", action="store_false",
+                       help="train every trial to the end")
+    study.add_argument("--no-progress", dest="progress", action="store_false",
+                       help="no progress bar")
+    study.set_defaults(func=_cmd_study, _parser=study)
+
+    grid = subparsers.add_parser(
+        "grid",
+        help="grid-search cell x hidden size x state policy on a task with GridSearchCV",
+        description="Cross-validate every combination of cell type x hidden size x "
+        "hidden-state policy on a built-in task with scikit-learn's GridSearchCV. Prints the "
+        "candidates best first, the best score per cell and state policy, and the best "
+        "configuration; writes results.csv, heatmap.png, predictions.png (the best model on "
+        "fresh sequences) and learning_curves.png to the output folder.",
+    )
+    common(grid, "grid")
+    grid.add_argument("--jobs", type=int, default=1, metavar="J",
+                      help="parallel fits (joblib processes; -1: one per core; default: "
+                      "%(default)s)")
+    grid.set_defaults(func=_cmd_grid, _parser=grid)
+
+
 def _positive_int(text):
     value = int(text)
     if value < 1:
@@ -156,6 +682,7 @@ def build_parser():
     tasks.add_argument("--random-state", type=int, default=0, metavar="S",
                        help="seed of the generators (default: %(default)s)")
     tasks.set_defaults(func=_cmd_tasks)
+    _add_search_parsers(subparsers)
     return parser
 
 

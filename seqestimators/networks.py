@@ -11,7 +11,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-__all__ = ["CELLS", "MemorylessNetwork", "RecurrentNetwork"]
+__all__ = ["CELLS", "FeedbackNetwork", "MemorylessNetwork", "RecurrentNetwork"]
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -139,3 +139,323 @@ class MemorylessNetwork(nn.Module):
             else:
                 X = X[torch.arange(X.shape[0], device=X.device), lengths.to(X.device) - 1]
         return self.mlp(X), None
+
+
+def _state_where(active, new, old):
+    """Rows of the state ``new`` where ``active`` (batch,), rows of ``old`` elsewhere."""
+    if old is None:
+        return new
+    mask = active.view(1, -1, 1)
+    if isinstance(new, tuple):
+        return tuple(torch.where(mask, n, o) for n, o in zip(new, old))
+    return torch.where(mask, new, old)
+
+
+class FeedbackNetwork(nn.Module):
+    """A recurrent network whose previous output is fed back into some of its inputs (NARX).
+
+    The network of :class:`~seqestimators.RNNForecaster`: a recurrent layer stack (RNN, LSTM or
+    GRU) with a linear read-out, one output per timestep. The output at timestep ``t - 1`` is an
+    estimate of the input features ``feedback`` at timestep ``t`` (for a thrown ball, the next
+    height; for a degradation curve, the previous durability). The network reads those features
+    as observed (teacher forcing), replaces them with its own previous output (free running,
+    gradients flowing through the fed-back outputs), or does so at random with a given
+    probability for each sequence and timestep (scheduled sampling).
+
+    Parameters
+    ----------
+    input_size : int
+        Number of features per timestep.
+    output_size : int
+        Number of outputs per timestep; each one feeds back into one input feature.
+    feedback : sequence of int
+        Index of the input feature that receives each output (``len(feedback) ==
+        output_size``); the other features are exogenous.
+    cell : {"rnn", "lstm", "gru"}, default="lstm"
+        Recurrent cell type.
+    hidden_size : int, default=32
+        Number of hidden units per layer.
+    num_layers : int, default=1
+        Number of stacked recurrent layers.
+    dropout : float, default=0.0
+        Dropout between recurrent layers, as in :class:`torch.nn.LSTM`.
+    learned_initial_state : bool, default=False
+        Whether the initial hidden state is a trainable parameter instead of zeros.
+    nonlinearity : {"tanh", "relu"}, default="tanh"
+        Activation of the plain ``"rnn"`` cell.
+    input_mean, input_scale : array-like of shape (input_size,), default=None
+        The network standardizes its inputs with these (zeros and ones by default). Feedback
+        happens before standardization, in the data's own units.
+    target_mean, target_scale : array-like of shape (output_size,), default=None
+        The read-out predicts standardized targets (or standardized changes, with
+        ``residual``), mapped back to the data's units with these.
+    residual : bool, default=False
+        Whether each output is its feedback input plus the read-out (the network predicts the
+        change ``y[t] - X[t, feedback]``) rather than the read-out alone.
+    input_changes : bool, default=False
+        Whether the recurrent layer also reads the change of each feedback input since the
+        previous timestep (0 at the first timestep of a sequence), standardized with
+        ``change_mean`` and ``change_scale``.
+    change_mean, change_scale : array-like of shape (output_size,), default=None
+        Standardization of those changes (zeros and ones by default).
+
+    Notes
+    -----
+    ``forward(X, lengths=None, state=None, feedback_prob=0.0, n_observed=1)`` takes ``X`` of
+    shape ``(batch, n_timesteps, input_size)`` and returns ``(output, final_state)``, ``output``
+    of shape ``(batch, n_timesteps, output_size)``. ``feedback_prob`` is the probability that
+    the previous output replaces the observed feedback features at a timestep: 0 is teacher
+    forcing (one call of the recurrent layer over the whole sequences), 1 free running, values
+    in between scheduled sampling (drawn with torch's global generator). Feeding back steps
+    through time one timestep at a time, with the recurrent layer's own weights. The first
+    ``n_observed`` timesteps keep their observed values, and so does the first timestep when
+    the state holds no previous output.
+
+    The state is a tuple: the recurrent layer's state in PyTorch's layout ``(num_layers, batch,
+    hidden_size)`` (``h``, or ``h, c`` for LSTM) followed by the last output and the last
+    feedback input, both shaped ``(1, batch, output_size)``, so that a window or chunk that
+    starts from it continues the feedback loop where the previous one stopped.
+    """
+
+    def __init__(self, input_size, output_size, *, feedback, cell="lstm", hidden_size=32,
+                 num_layers=1, dropout=0.0, learned_initial_state=False, nonlinearity="tanh",
+                 input_mean=None, input_scale=None, target_mean=None, target_scale=None,
+                 residual=False, input_changes=False, change_mean=None, change_scale=None):
+        super().__init__()
+        if cell not in CELLS:
+            raise ValueError(f"cell must be one of {sorted(CELLS)}; got {cell!r}.")
+        feedback = [int(i) for i in feedback]
+        if len(feedback) != output_size:
+            raise ValueError(
+                f"feedback names {len(feedback)} input feature(s) for {output_size} output(s); "
+                "each output feeds back into exactly one input feature."
+            )
+        if len(set(feedback)) != len(feedback) or \
+                any(i < 0 or i >= input_size for i in feedback):
+            raise ValueError(
+                f"feedback must hold distinct feature indices in [0, {input_size}); "
+                f"got {feedback}."
+            )
+        self.cell = cell
+        self.nonlinearity = nonlinearity
+        self.input_size = input_size
+        self.output_size = output_size
+        self.residual = bool(residual)
+        self.input_changes = bool(input_changes)
+        self.dropout = float(dropout) if num_layers > 1 else 0.0
+        extra = {"nonlinearity": nonlinearity} if cell == "rnn" else {}
+        rnn_input_size = input_size + (output_size if self.input_changes else 0)
+        self.rnn = CELLS[cell](rnn_input_size, hidden_size, num_layers, batch_first=True,
+                               dropout=self.dropout, **extra)
+        self.head = nn.Linear(hidden_size, output_size)
+        self.n_rnn_states = 2 if cell == "lstm" else 1
+        self.initial_state = (
+            nn.Parameter(torch.zeros(self.n_rnn_states, num_layers, 1, hidden_size))
+            if learned_initial_state else None
+        )
+        exogenous = [i for i in range(input_size) if i not in feedback]
+        # Pure autoregression (every feature fed back, in order) needs no index arithmetic.
+        self._all_fed_back = feedback == list(range(input_size))
+        self.register_buffer("feedback_index", torch.tensor(feedback, dtype=torch.long))
+        self.register_buffer("exogenous_index", torch.tensor(exogenous, dtype=torch.long))
+
+        def buffer(values, size, default):
+            if values is None:
+                return torch.full((size,), float(default))
+            return torch.as_tensor(values, dtype=torch.float32).reshape(size).clone()
+
+        self.register_buffer("input_mean", buffer(input_mean, input_size, 0.0))
+        self.register_buffer("input_scale", buffer(input_scale, input_size, 1.0))
+        self.register_buffer("target_mean", buffer(target_mean, output_size, 0.0))
+        self.register_buffer("target_scale", buffer(target_scale, output_size, 1.0))
+        self.register_buffer("change_mean", buffer(change_mean, output_size, 0.0))
+        self.register_buffer("change_scale", buffer(change_scale, output_size, 1.0))
+
+    # ------------------------------------------------------------------ state layout
+    def _split_state(self, state, batch_size):
+        """``(recurrent state, last output, last feedback input)``, Nones at the start."""
+        rnn_state, previous, previous_fed = None, None, None
+        if state is not None:
+            state = tuple(state)
+            rnn_state = state[:self.n_rnn_states] if self.cell == "lstm" else state[0]
+            previous = state[self.n_rnn_states][0]
+            previous_fed = state[self.n_rnn_states + 1][0]
+        if rnn_state is None and self.initial_state is not None:
+            learned = self.initial_state.expand(-1, -1, batch_size, -1).contiguous()
+            rnn_state = (learned[0], learned[1]) if self.cell == "lstm" else learned[0]
+        return rnn_state, previous, previous_fed
+
+    def _join_state(self, rnn_state, previous, previous_fed):
+        rnn = tuple(rnn_state) if self.cell == "lstm" else (rnn_state,)
+        return (*rnn, previous[None], previous_fed[None])
+
+    # ------------------------------------------------------------------ one timestep
+    def _cell_step(self, z, rnn_state):
+        """The recurrent layer on one timestep ``z`` (batch, input_size), with its own weights.
+
+        Returns the top layer's hidden output and the new state. Equal to calling the layer on
+        a one-step sequence, at about half the cost on CPU.
+        """
+        rnn = self.rnn
+        batch_size = z.shape[0]
+        if rnn_state is None:
+            zeros = z.new_zeros(rnn.num_layers, batch_size, rnn.hidden_size)
+            rnn_state = (zeros, zeros) if self.cell == "lstm" else zeros
+        h_all, c_all = rnn_state if self.cell == "lstm" else (rnn_state, None)
+        new_h, new_c = [], []
+        inp = z
+        for layer in range(rnn.num_layers):
+            if layer > 0 and self.dropout > 0:
+                inp = nn.functional.dropout(inp, self.dropout, training=self.training)
+            w_ih = getattr(rnn, f"weight_ih_l{layer}")
+            w_hh = getattr(rnn, f"weight_hh_l{layer}")
+            b_ih = getattr(rnn, f"bias_ih_l{layer}")
+            b_hh = getattr(rnn, f"bias_hh_l{layer}")
+            h = h_all[layer]
+            gi = torch.addmm(b_ih, inp, w_ih.t())
+            gh = torch.addmm(b_hh, h, w_hh.t())
+            if self.cell == "lstm":
+                i, f, g, o = (gi + gh).chunk(4, 1)
+                c = torch.sigmoid(f) * c_all[layer] + torch.sigmoid(i) * torch.tanh(g)
+                h = torch.sigmoid(o) * torch.tanh(c)
+                new_c.append(c)
+            elif self.cell == "gru":
+                i_r, i_z, i_n = gi.chunk(3, 1)
+                h_r, h_z, h_n = gh.chunk(3, 1)
+                r = torch.sigmoid(i_r + h_r)
+                u = torch.sigmoid(i_z + h_z)
+                h = (1 - u) * torch.tanh(i_n + r * h_n) + u * h
+            else:
+                act = torch.relu if self.nonlinearity == "relu" else torch.tanh
+                h = act(gi + gh)
+            new_h.append(h)
+            inp = h
+        h_all = torch.stack(new_h)
+        state = (h_all, torch.stack(new_c)) if self.cell == "lstm" else h_all
+        return inp, state
+
+    def _standardize(self, X):
+        return (X - self.input_mean) / self.input_scale
+
+    def _read_out(self, hidden, fed):
+        """Outputs from hidden outputs; ``fed`` holds the feedback inputs (data units)."""
+        out = self.head(hidden) * self.target_scale + self.target_mean
+        return out + fed if self.residual else out
+
+    def _changes(self, fed, previous_fed):
+        """Standardized change of the feedback inputs ``fed`` (..., k) since ``previous_fed``."""
+        return (fed - previous_fed - self.change_mean) / self.change_scale
+
+    def _step(self, z, fed, previous_fed, rnn_state):
+        """One timestep: standardized inputs ``z`` whose feedback features are replaced by the
+        (data-unit) values ``fed``. Returns the output and the new recurrent state."""
+        z_fed = (fed - self.input_mean[self.feedback_index]) / \
+            self.input_scale[self.feedback_index]
+        if self._all_fed_back:
+            z = z_fed
+        else:
+            z = z.index_copy(1, self.feedback_index, z_fed)
+        if self.input_changes:
+            z = torch.cat([z, self._changes(fed, previous_fed)], dim=1)
+        hidden, rnn_state = self._cell_step(z, rnn_state)
+        return self._read_out(hidden, fed), rnn_state
+
+    # ------------------------------------------------------------------ sequences
+    def forward(self, X, lengths=None, state=None, feedback_prob=0.0, n_observed=1):
+        batch_size, n_timesteps = X.shape[:2]
+        rnn_state, previous, previous_fed = self._split_state(state, batch_size)
+        feedback_prob = float(feedback_prob)
+        if feedback_prob <= 0.0:
+            return self._teacher_forced(X, lengths, rnn_state, previous_fed)
+        keep = max(int(n_observed), 1 if previous is None else 0)
+        Z = self._standardize(X)
+        observed = X.index_select(2, self.feedback_index)
+        if previous_fed is None:
+            previous_fed = observed[:, 0]
+        active_all = None if lengths is None else \
+            torch.arange(n_timesteps, device=X.device)[None, :] < lengths.to(X.device)[:, None]
+        outputs = []
+        for t in range(n_timesteps):
+            fed = observed[:, t]
+            if t >= keep:
+                prev = previous.to(fed.dtype)
+                if feedback_prob >= 1.0:
+                    fed = prev
+                else:
+                    use = torch.rand(batch_size, 1, device=X.device) < feedback_prob
+                    fed = torch.where(use, prev, fed)
+            out, new_state = self._step(Z[:, t], fed, previous_fed.to(fed.dtype), rnn_state)
+            outputs.append(out)
+            if active_all is not None and rnn_state is not None:
+                # Past its end, a padded sequence keeps its state and its last values.
+                active = active_all[:, t]
+                new_state = _state_where(active, new_state, rnn_state)
+                out = torch.where(active[:, None], out, previous.to(out.dtype))
+                fed = torch.where(active[:, None], fed, previous_fed.to(fed.dtype))
+            rnn_state, previous, previous_fed = new_state, out, fed
+        return torch.stack(outputs, dim=1), self._join_state(rnn_state, previous, previous_fed)
+
+    def _teacher_forced(self, X, lengths, rnn_state, previous_fed):
+        n_timesteps = X.shape[1]
+        Z = self._standardize(X)
+        fed = X.index_select(2, self.feedback_index)
+        if self.input_changes:
+            first = fed[:, :1] if previous_fed is None else previous_fed[:, None].to(fed.dtype)
+            Z = torch.cat([Z, self._changes(fed, torch.cat([first, fed[:, :-1]], dim=1))], dim=2)
+        if lengths is None:
+            out, final = self.rnn(Z, rnn_state)
+            output = self._read_out(out, fed)
+            last, last_fed = output[:, -1], fed[:, -1]
+        else:
+            packed = pack_padded_sequence(Z, lengths.cpu(), batch_first=True,
+                                          enforce_sorted=False)
+            out, final = self.rnn(packed, rnn_state)
+            out, _ = pad_packed_sequence(out, batch_first=True, total_length=n_timesteps)
+            output = self._read_out(out, fed)
+            index = (lengths.to(X.device) - 1).clamp(min=0)
+            rows = torch.arange(X.shape[0], device=X.device)
+            last, last_fed = output[rows, index], fed[rows, index]
+        return output, self._join_state(final, last, last_fed)
+
+    def forecast(self, X, n_steps, exogenous=None, lengths=None, state=None):
+        """Closed-loop generation after the observed prefix ``X``.
+
+        Parameters
+        ----------
+        X : Tensor of shape (batch, n_timesteps, input_size)
+            The observed prefixes, read with teacher forcing.
+        n_steps : int
+            Number of timesteps to generate after each prefix.
+        exogenous : Tensor of shape (batch, n_steps, n_exogenous), default=None
+            The exogenous features (in ``exogenous_index`` order) of the generated timesteps.
+        lengths : Tensor of shape (batch,), default=None
+            True lengths of padded prefixes: generation starts after each one's end.
+        state : tuple of Tensor, default=None
+            Initial state (see the class notes).
+
+        Returns
+        -------
+        prefix_output : Tensor of shape (batch, n_timesteps, output_size)
+            One-step-ahead outputs over the prefixes.
+        output : Tensor of shape (batch, n_steps, output_size)
+            The generated outputs: ``output[:, j]`` is the output at timestep
+            ``n_timesteps + j`` (``length + j`` for padded prefixes).
+        final_state : tuple of Tensor
+            The state after the last generated timestep.
+        """
+        prefix_output, final = self.forward(X, lengths=lengths, state=state)
+        rnn_state, previous, previous_fed = self._split_state(final, X.shape[0])
+        z = X.new_zeros(X.shape[0], self.input_size)
+        outputs = []
+        for j in range(n_steps):
+            if exogenous is not None and len(self.exogenous_index):
+                z = z.index_copy(1, self.exogenous_index, (
+                    exogenous[:, j].to(X.dtype) - self.input_mean[self.exogenous_index]
+                ) / self.input_scale[self.exogenous_index])
+            fed = previous
+            previous, rnn_state = self._step(z, fed, previous_fed, rnn_state)
+            previous_fed = fed
+            outputs.append(previous)
+        output = torch.stack(outputs, dim=1) if outputs else \
+            X.new_zeros(X.shape[0], 0, self.output_size)
+        return prefix_output, output, self._join_state(rnn_state, previous, previous_fed)

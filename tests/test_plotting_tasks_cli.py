@@ -128,3 +128,118 @@ def test_tasks_registry_generates_each_task():
         bunch = task.generate(2, random_state=0)
         assert len(bunch.data) == 2
         assert isinstance(task.generate(2, random_state=0, as_frame=True).data, pd.DataFrame)
+
+
+# --------------------------------------------------------------------------------------------
+# The ``study`` and ``grid`` commands
+# --------------------------------------------------------------------------------------------
+
+TINY = ["--n-samples", "24", "--n-timesteps", "10", "--hidden-sizes", "4", "--cv", "2",
+        "--max-epochs", "2", "--batch-size", "8"]
+SEARCH_PNGS = {"heatmap.png", "predictions.png", "learning_curves.png"}
+
+
+def _csv(path):
+    return pd.read_csv(path / "results.csv")
+
+
+def test_cli_grid_writes_table_and_pngs(tmp_path, capsys):
+    out = tmp_path / "grid"
+    argv = ["grid", "echo", *TINY, "--cells", "lstm", "--policies", "reset,carry",
+            "--output", out]
+    assert main(argv) == 0
+    text = " ".join(capsys.readouterr().out.split())  # long lines are wrapped
+    frame = _csv(out)
+    assert len(frame) == 2 and set(frame["state_policy"]) == {"reset", "carry"}
+    assert {"cell", "hidden_size", "state_policy", "mean_test_score",
+            "rank_test_score"} <= set(frame.columns)
+    assert frame["rank_test_score"].is_monotonic_increasing
+    assert sorted(p.name for p in out.iterdir()) == sorted(SEARCH_PNGS | {"results.csv"})
+    for name in SEARCH_PNGS:
+        assert (out / name).read_bytes()[:8] == PNG_MAGIC
+    assert "task delayed_echo: X (24, 10, 1)" in text
+    assert "2 candidate(s), best mean CV accuracy first" in text
+    assert "best configuration: cell='lstm', hidden_size=4" in text
+    best = frame.iloc[0]
+    assert f"state_policy={best['state_policy']!r}" in text
+    assert f"{best['mean_test_score']:.4f}" in text
+    assert "state_policy='carry' hands the final hidden state" in text
+    assert f"wrote {out / 'results.csv'}" in text
+
+
+def test_cli_grid_regression_task(tmp_path, capsys):
+    argv = ["grid", "integral", *TINY, "--cells", "gru", "--policies", "reset", "--output",
+            tmp_path]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "RNNRegressor" in text and "mean cross-validated R²" in text
+    assert "carry" not in text
+    assert len(_csv(tmp_path)) == 1
+
+
+def test_cli_study_writes_table_and_pngs_and_resumes(tmp_path, capsys):
+    out = tmp_path / "study"
+    argv = ["study", "echo", *TINY, "--cells", "lstm,gru", "--policies", "reset,carry",
+            "--trials", "3", "--output", out, "--seed", "1"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    frame = _csv(out)
+    assert len(frame) == 3
+    assert set(frame["state"]) <= {"COMPLETE", "PRUNED"}
+    assert {"number", "cell", "hidden_size", "state_policy", "value",
+            "mean_test_score", "duration"} <= set(frame.columns)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        SEARCH_PNGS | {"results.csv", "optimization_history.png", "study.db"})
+    assert (out / "optimization_history.png").read_bytes()[:8] == PNG_MAGIC
+    text = " ".join(captured.out.split())  # long lines are wrapped
+    assert f"study 'delayed_echo' in sqlite:///{(out / 'study.db').as_posix()}" in text
+    assert "0 finished trial(s) stored, running 3 more" in text
+    assert "completed trials, best mean CV accuracy first" in text
+    assert "best mean CV accuracy by cell (rows) and state_policy (columns)" in text
+    assert "best configuration: cell=" in text
+    assert "3/3" in captured.err  # the progress bar
+
+    # same storage and study name: the study continues where it stopped
+    assert main([*argv[:-4], "--trials", "4", "--output", out, "--seed", "1",
+                 "--no-progress"]) == 0
+    captured = capsys.readouterr()
+    assert "3 finished trial(s) stored, running 1 more" in " ".join(captured.out.split())
+    assert "trials" not in captured.err
+    resumed = _csv(out)
+    assert len(resumed) == 4
+    assert set(frame["number"]) < set(resumed["number"])
+
+
+@pytest.mark.parametrize("command", ["study", "grid"])
+def test_cli_search_help(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert f"seqestimators {command}" in out
+    for option in ["--output", "--cells", "--hidden-sizes", "--policies", "--cv", "--jobs",
+                   "--n-samples", "--max-epochs", "--device", "--seed"]:
+        assert option in out
+    if command == "study":
+        for option in ["--trials", "--storage", "--study-name", "--timeout", "--sampler"]:
+            assert option in out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["grid", "nope"], "unknown task 'nope'"),
+        (["grid", "echo", "--cells", "lstm,transformer"], "invalid value(s) ['transformer']"),
+        (["grid", "echo", "--hidden-sizes", "8,x"], "comma-separated int values"),
+        (["study", "echo", "--task-param", "delay"], "expected NAME=VALUE"),
+        (["study", "copy", "--n-timesteps", "20"], "make_copy_memory has no parameter(s) "
+                                                   "n_timesteps"),
+        (["grid", "burst", "--task-param", "onset=3"], "has no parameter(s) onset"),
+        (["study", "echo", "--sampler", "grid"], "invalid choice: 'grid'"),
+    ],
+)
+def test_cli_search_bad_arguments(argv, message, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([*argv, "--output", tmp_path])
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err

@@ -314,7 +314,7 @@ class SequenceNetMixin:
         X, lengths = Xi["X"], Xi.get("lengths")
         n_timesteps, k = X.shape[1], self.tbptt_steps
         state = self._initial_state(X.shape[0])
-        total, n_real, preds = 0.0, 0, []
+        total, n_real, preds = 0.0, 0, None
         try:
             for start in range(0, n_timesteps, k):
                 stop = min(start + k, n_timesteps)
@@ -333,14 +333,18 @@ class SequenceNetMixin:
                     window_lengths.to(X.device) > 0, self._window_state, state)
                 total = total + step["loss"].detach() * n_window
                 n_real += n_window
-                # Detached: a window's autograd graph must not outlive its backward pass, or
-                # memory grows with the length of the stream.
-                preds.append(step["y_pred"].detach())
+                # Predictions go, detached, into one buffer: a window's autograd graph must
+                # not outlive its backward pass, and many small tensors kept alive between
+                # windows fragment the heap; either way memory would grow with the stream.
+                y_pred = step["y_pred"].detach()
+                if preds is None:
+                    preds = y_pred.new_empty((y_pred.shape[0], n_timesteps, *y_pred.shape[2:]))
+                preds[:, start:stop] = y_pred
         finally:
             vars(self).pop("_window_state", None)
         if self.state_policy == "carry":
             self.carried_state_ = _detach(state)
-        return {"loss": total / max(n_real, 1), "y_pred": torch.cat(preds, dim=1)}
+        return {"loss": total / max(n_real, 1), "y_pred": preds}
 
     def _accumulating_step(self, batch, **fit_params):
         """skorch's train step, or gradient accumulation when ``accumulate_steps > 1``.
@@ -375,7 +379,7 @@ class SequenceNetMixin:
         return step
 
     def initialize_optimizer(self, *args, **kwargs):
-        """Initialize the optimizer; gradient accumulation starts a new group."""
+        # A new optimizer starts a new group of accumulated gradients.
         self._n_accumulated = 0
         return super().initialize_optimizer(*args, **kwargs)
 
@@ -423,7 +427,11 @@ class SequenceNetMixin:
         """Continue training on ``X, y`` for ``max_epochs`` epochs, without re-initializing.
 
         Under ``state_policy="carry"`` the hidden state left by the previous call is the
-        initial state of this one, so consecutive chunks of a stream are learned in order.
+        initial state of this one, so consecutive chunks of a stream are learned in order
+        (Keras ``stateful=True``); with ``max_epochs=1``, calls on chunks of ``k`` timesteps
+        train exactly as ``fit`` on the whole stream with ``tbptt_steps=k``: gradients never
+        cross a chunk boundary. :meth:`reset_state` starts a new stream. With
+        ``accumulate_steps``, gradients of consecutive calls add up to shared optimizer steps.
 
         Parameters
         ----------
@@ -457,8 +465,10 @@ class SequenceNetMixin:
     def reset_state(self):
         """Forget the carried hidden state, so that the next batch starts a new stream.
 
-        Only ``state_policy="carry"`` keeps a state between batches and calls; ``fit`` starts
-        from a reset state.
+        Only ``state_policy="carry"`` keeps a state between batches and calls: ``partial_fit``,
+        ``predict`` (and the other prediction methods) continue it, so that a stream can be
+        learned or predicted chunk by chunk. ``fit`` starts from a reset state and ends with
+        the state where training stopped: reset it before predicting a new stream.
 
         Returns
         -------

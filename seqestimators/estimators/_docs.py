@@ -21,7 +21,12 @@ cell : {"rnn", "lstm", "gru"}, default="lstm"
         Truncated backpropagation through time: each batch is cut into windows of this many
         timesteps, trained one optimizer step per window, the state carried from window to
         window of the same sequences and gradients stopped between windows. None
-        backpropagates through whole sequences. Needs per-timestep targets."""
+        backpropagates through whole sequences. Needs per-timestep targets.
+    accumulate_steps : int, default=1
+        Gradient accumulation: one optimizer step per this many batches (or ``tbptt_steps``
+        windows), on the mean of their gradients (gradient clipping applies to that mean). The
+        count runs on across epochs and ``partial_fit`` calls, so that consecutive small chunks
+        of a stream can share one step; a new optimizer (``fit``) starts it afresh."""
 
 OUTPUT_PARAM = """\
 output : {"auto", "sequence", "last"}, default="auto"

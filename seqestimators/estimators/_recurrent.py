@@ -77,7 +77,8 @@ class RNNClassifier(SequenceClassifierMixin, RecurrentMixin, NeuralNetClassifier
     """
 
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, bidirectional=False,
-                 dropout=0.0, state_policy="reset", tbptt_steps=None, output="auto",
+                 dropout=0.0, state_policy="reset", tbptt_steps=None, accumulate_steps=1,
+                 output="auto",
                  max_epochs=100, lr=0.01, batch_size=32, optimizer=torch.optim.Adam,
                  criterion=torch.nn.CrossEntropyLoss, train_split=None, callbacks=None,
                  iterator_train=SequenceBatchIterator, iterator_valid=SequenceBatchIterator,
@@ -127,7 +128,8 @@ class RNNRegressor(SequenceRegressorMixin, RecurrentMixin, NeuralNetRegressor):
     """
 
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, bidirectional=False,
-                 dropout=0.0, state_policy="reset", tbptt_steps=None, output="auto",
+                 dropout=0.0, state_policy="reset", tbptt_steps=None, accumulate_steps=1,
+                 output="auto",
                  max_epochs=100, lr=0.01, batch_size=32, optimizer=torch.optim.Adam,
                  criterion=torch.nn.MSELoss, train_split=None, callbacks=None,
                  iterator_train=SequenceBatchIterator, iterator_valid=SequenceBatchIterator,

@@ -1,0 +1,919 @@
+"""Optuna searches over cell type, hidden size and hidden-state policy, on one machine or many.
+
+:func:`optuna_search` runs a cross-validated Optuna study over a recurrent estimator and returns a
+fitted :class:`SequenceSearchCV` (an :class:`optuna_integration.OptunaSearchCV` whose trials
+prune on the per-epoch validation score and live in a persistent storage). The study is kept in
+an embedded SQLite file by default, so calling the search again with the same ``storage`` and
+``study_name`` continues it; a journal file lets several worker processes share one study on one
+machine, and an Optuna RDB URL (PostgreSQL) lets workers on many machines share it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import os
+import time
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import optuna
+import pandas as pd
+from joblib import Parallel, delayed, effective_n_jobs
+from optuna.distributions import (
+    BaseDistribution,
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+)
+from optuna.exceptions import ExperimentalWarning
+from optuna.storages import (
+    BaseStorage,
+    InMemoryStorage,
+    JournalStorage,
+    RDBStorage,
+    RetryHeartbeatStaleTrialCallback,
+    fail_stale_trials,
+)
+from optuna.storages.journal import JournalFileBackend
+from optuna.study import MaxTrialsCallback, StudyDirection
+from optuna.trial import TrialState
+from optuna_integration import OptunaSearchCV, SkorchPruningCallback
+from sklearn.base import clone, is_classifier
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import check_cv, cross_validate
+from sklearn.utils import check_random_state, get_tags
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    validate_parameter_constraints,
+)
+from skorch.dataset import ValidSplit
+
+from .sequences import frame_to_sequences
+
+__all__ = [
+    "DEFAULT_STORAGE",
+    "SequenceSearchCV",
+    "create_study",
+    "default_param_distributions",
+    "make_storage",
+    "optuna_search",
+]
+
+#: The storage used when ``storage=None``: an SQLite file in the current working directory.
+DEFAULT_STORAGE = "sqlite:///seqestimators-studies.db"
+
+_JOURNAL_SUFFIXES = (".log", ".journal")
+
+# Trials that count towards ``n_trials``: finished with a result, or running / queued (they will).
+# FAILED trials (diverged, or left behind by a killed worker) do not count: they are replaced.
+_COUNTED_STATES = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
+_AHEAD_STATES = (*_COUNTED_STATES, TrialState.WAITING)
+
+#: The running trial, seen by the pruning callback of the estimators fitted inside it.
+_ACTIVE_TRIAL = contextvars.ContextVar("seqestimators_active_trial", default=None)
+
+
+# ---------------------------------------------------------------------------------- search space
+def default_param_distributions(estimator=None, **overrides):
+    """The ready search space over cell type, hidden size, state policy, layers and learning rate.
+
+    ===================  ==========================================================
+    ``cell``             ``"rnn"``, ``"lstm"``, ``"gru"``
+    ``hidden_size``      4, 8, 16, 32, 64, 128 (powers of two: readable tables)
+    ``state_policy``     ``"reset"``, ``"carry"``, ``"learned"``
+    ``num_layers``       1 to 2
+    ``lr``               1e-3 to 1e-1, log scale
+    ===================  ==========================================================
+
+    Parameters
+    ----------
+    estimator : estimator instance, default=None
+        When given, only the entries that are parameters of the estimator are kept (a
+        :class:`~seqestimators.MemorylessClassifier` has no ``cell``), and for a
+        :class:`~sklearn.pipeline.Pipeline` the names are prefixed with its last step's name
+        (``"rnnclassifier__cell"``).
+    **overrides : optuna distribution, list, tuple, scalar or None
+        Entries to add or replace, by parameter name of the estimator (before any Pipeline
+        prefix): an :mod:`optuna.distributions` object is used as is, a list or tuple becomes a
+        :class:`~optuna.distributions.CategoricalDistribution`, any other value a fixed
+        one-choice categorical, and ``None`` removes the entry.
+
+    Returns
+    -------
+    param_distributions : dict of str to optuna.distributions.BaseDistribution
+        A new dict; edit it freely before passing it to :func:`optuna_search`.
+
+    Examples
+    --------
+    >>> from optuna.distributions import FloatDistribution
+    >>> from seqestimators.search import default_param_distributions
+    >>> sorted(default_param_distributions())
+    ['cell', 'hidden_size', 'lr', 'num_layers', 'state_policy']
+    >>> space = default_param_distributions(
+    ...     cell=["lstm", "gru"], num_layers=None,
+    ...     dropout=FloatDistribution(0.0, 0.5))
+    >>> space["cell"]
+    CategoricalDistribution(choices=('lstm', 'gru'))
+    >>> sorted(space)
+    ['cell', 'dropout', 'hidden_size', 'lr', 'state_policy']
+    """
+    space = {
+        "cell": CategoricalDistribution(("rnn", "lstm", "gru")),
+        "hidden_size": CategoricalDistribution((4, 8, 16, 32, 64, 128)),
+        "state_policy": CategoricalDistribution(("reset", "carry", "learned")),
+        "num_layers": IntDistribution(1, 2),
+        "lr": FloatDistribution(1e-3, 1e-1, log=True),
+    }
+    prefix = ""
+    if estimator is not None:
+        net, prefix = _final_estimator(estimator)
+        names = set(net.get_params(deep=False))
+        space = {name: dist for name, dist in space.items() if name in names}
+    for name, value in overrides.items():
+        if value is None:
+            space.pop(name, None)
+        else:
+            space[name] = _as_distribution(name, value)
+    return {prefix + name: dist for name, dist in space.items()}
+
+
+def _as_distribution(name, value):
+    if isinstance(value, BaseDistribution):
+        return value
+    if isinstance(value, (list, tuple)):
+        if len(value) == 0:
+            raise ValueError(f"The choices for {name!r} must not be empty.")
+        return CategoricalDistribution(tuple(value))
+    if isinstance(value, (str, bool, Integral, Real)):
+        return CategoricalDistribution((value,))
+    raise TypeError(
+        f"The value for {name!r} must be an optuna distribution, a list or tuple of choices, a "
+        f"single value or None; got {type(value).__name__}."
+    )
+
+
+def _final_estimator(estimator):
+    """The last step of (nested) Pipelines and the prefix of its parameter names."""
+    prefix = ""
+    while hasattr(estimator, "steps"):
+        name, estimator = estimator.steps[-1]
+        prefix += name + "__"
+    return estimator, prefix
+
+
+def _suggest(trial, name, distribution):
+    """A value for ``name`` from ``distribution``, through the trial's public suggest API."""
+    if isinstance(distribution, CategoricalDistribution):
+        return trial.suggest_categorical(name, distribution.choices)
+    if isinstance(distribution, IntDistribution):
+        return trial.suggest_int(name, distribution.low, distribution.high, step=distribution.step,
+                                 log=distribution.log)
+    if isinstance(distribution, FloatDistribution):
+        return trial.suggest_float(name, distribution.low, distribution.high,
+                                   step=distribution.step, log=distribution.log)
+    raise TypeError(
+        f"Unsupported distribution for {name!r}: {distribution!r}. Use a "
+        "CategoricalDistribution, IntDistribution or FloatDistribution."
+    )
+
+
+# ---------------------------------------------------------------------------------- storages
+def make_storage(storage=None, *, heartbeat_interval=60, grace_period=None, max_retry=3):
+    """The Optuna storage that a ``storage`` argument of this module stands for.
+
+    ==================================  ====================================================
+    ``None``                            :data:`DEFAULT_STORAGE`: ``seqestimators-studies.db``,
+                                        an SQLite file in the current working directory
+    a path ending in ``.log`` or        a journal file
+    ``.journal``                        (``JournalStorage(JournalFileBackend(path))``):
+                                        several worker processes on one machine
+    any other string                    an Optuna RDB URL (``sqlite:///file.db``,
+                                        ``postgresql+psycopg2://user:pw@host/db``, ...),
+                                        with heartbeats
+    an ``optuna.storages`` object       used as it is
+    ==================================  ====================================================
+
+    RDB storages (SQLite and PostgreSQL) get heartbeats: every running trial records one every
+    ``heartbeat_interval`` seconds, a trial without one for ``grace_period`` seconds (its worker
+    was killed) is marked FAILED when any worker starts its next trial, and
+    :class:`~optuna.storages.RetryHeartbeatStaleTrialCallback` queues it again with the same
+    parameters, so that no trial is lost. The journal storage has no heartbeat.
+
+    Parameters
+    ----------
+    storage : str, path-like, optuna.storages.BaseStorage or None, default=None
+        What to store the studies in (see above).
+    heartbeat_interval : int or None, default=60
+        Seconds between heartbeats of a running trial (RDB storages only); None disables
+        heartbeats and the recovery of trials left running by killed workers.
+    grace_period : int or None, default=None
+        Seconds without heartbeat after which a running trial is stale; None means twice
+        ``heartbeat_interval``.
+    max_retry : int or None, default=3
+        How many times a stale trial is queued again (None: without limit).
+
+    Returns
+    -------
+    storage : optuna.storages.BaseStorage
+        The storage.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from seqestimators.search import make_storage
+    >>> folder = tempfile.mkdtemp()
+    >>> type(make_storage(os.path.join(folder, "studies.log"))).__name__
+    'JournalStorage'
+    >>> type(make_storage(f"sqlite:///{folder}/studies.db")).__name__
+    'RDBStorage'
+    """
+    if isinstance(storage, BaseStorage):
+        return storage
+    if storage is None:
+        storage = DEFAULT_STORAGE
+    if isinstance(storage, os.PathLike):
+        storage = os.fspath(storage)
+    if not isinstance(storage, str):
+        raise TypeError(
+            "storage must be None, a journal file path (.log or .journal), an Optuna RDB URL or "
+            f"an optuna.storages object; got {type(storage).__name__}."
+        )
+    if storage.endswith(_JOURNAL_SUFFIXES):
+        return JournalStorage(JournalFileBackend(storage))
+    if "://" not in storage:
+        raise ValueError(
+            f"storage={storage!r} is neither a journal file (a path ending in .log or .journal) "
+            "nor a database URL such as 'sqlite:///studies.db' or "
+            "'postgresql+psycopg2://user:password@host/database'."
+        )
+    with warnings.catch_warnings():
+        # Heartbeats and their retry callback are "experimental" in Optuna since 2.8.
+        warnings.simplefilter("ignore", ExperimentalWarning)
+        if heartbeat_interval is None:
+            return RDBStorage(storage)
+        return RDBStorage(
+            storage, heartbeat_interval=int(heartbeat_interval),
+            grace_period=None if grace_period is None else int(grace_period),
+            heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=max_retry),
+        )
+
+
+def create_study(study_name=None, storage=None, *, sampler=None, pruner=None,
+                 load_if_exists=True, heartbeat_interval=60, grace_period=None, max_retry=3):
+    """Create (or load) a study for :func:`optuna_search`, once, before workers start.
+
+    Several workers that share a storage should not race to create the same study: create it
+    here first, then start the workers with the same ``storage`` and ``study_name``.
+
+    Parameters
+    ----------
+    study_name : str, default=None
+        The study's name; None lets Optuna choose a unique one.
+    storage : str, path-like, optuna.storages.BaseStorage or None, default=None
+        See :func:`make_storage`.
+    sampler : optuna.samplers.BaseSampler, default=None
+        The sampler of the returned study object (the searches choose their own).
+    pruner : optuna.pruners.BasePruner, default=None
+        The pruner of the returned study object (the searches choose their own).
+    load_if_exists : bool, default=True
+        Load the study when it exists instead of raising
+        :class:`optuna.exceptions.DuplicatedStudyError`.
+    heartbeat_interval, grace_period, max_retry
+        See :func:`make_storage`.
+
+    Returns
+    -------
+    study : optuna.Study
+        The study, with direction "maximize" (scikit-learn scores: higher is better).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from seqestimators.search import create_study
+    >>> path = os.path.join(tempfile.mkdtemp(), "studies.log")
+    >>> study = create_study("echo", path)
+    >>> study.study_name, study.direction.name
+    ('echo', 'MAXIMIZE')
+    """
+    storage = make_storage(storage, heartbeat_interval=heartbeat_interval,
+                           grace_period=grace_period, max_retry=max_retry)
+    study = optuna.create_study(storage=storage, study_name=study_name, sampler=sampler,
+                                pruner=pruner, direction="maximize",
+                                load_if_exists=load_if_exists)
+    _check_direction(study)
+    return study
+
+
+def _check_direction(study):
+    if study.direction != StudyDirection.MAXIMIZE:
+        raise ValueError(
+            f"The study {study.study_name!r} minimizes, but searches maximize scikit-learn "
+            "scores (higher is better). Use another study_name."
+        )
+
+
+# ---------------------------------------------------------------------------------- pruning
+class _TrialContext:
+    """The trial being evaluated and how many fits it has started (one per CV fold)."""
+
+    def __init__(self, trial):
+        self.trial = trial
+        self.n_fits = 0
+
+
+class _TrialPruningCallback(SkorchPruningCallback):
+    """:class:`optuna_integration.SkorchPruningCallback` that finds its trial itself.
+
+    The trial cannot be a parameter: the estimator is cloned for every CV fold, and cloning
+    would deep-copy the trial and its storage. The callback takes the running trial from
+    ``_ACTIVE_TRIAL`` when training begins and reports the validation score of every epoch of
+    the trial's first fit (its first CV fold), so that steps are epochs and comparable across
+    trials; later folds and fits outside a search report nothing.
+    """
+
+    trial_ = None
+
+    def __init__(self, monitor):
+        # SkorchPruningCallback.__init__ would store the trial as a parameter.
+        self.monitor = monitor
+
+    @property
+    def _trial(self):
+        return self.trial_
+
+    @property
+    def _monitor(self):
+        return self.monitor
+
+    def on_train_begin(self, net, **kwargs):
+        context = _ACTIVE_TRIAL.get()
+        self.trial_ = None
+        if context is not None:
+            context.n_fits += 1
+            if context.n_fits == 1:
+                self.trial_ = context.trial
+
+    def on_epoch_end(self, net, **kwargs):
+        if self.trial_ is not None:
+            super().on_epoch_end(net, **kwargs)
+
+    def on_train_end(self, net, **kwargs):
+        self.trial_ = None
+
+
+class _SurplusTrialError(RuntimeError):
+    """Raised in a trial that would exceed ``n_trials`` (another worker started it first)."""
+
+
+# ---------------------------------------------------------------------------------- the search
+class SequenceSearchCV(OptunaSearchCV):
+    """Cross-validated Optuna search over a sequence estimator, with pruning and storage.
+
+    An :class:`optuna_integration.OptunaSearchCV` (the same fitted attributes: ``study_``,
+    ``best_params_``, ``best_score_``, ``best_estimator_``, ``trials_dataframe()``, ...) whose
+    trials:
+
+    * report the validation score of every epoch of their first CV fold to the pruner and stop
+      early when it says so (``pruning=True``; the estimator gets a
+      :class:`skorch.dataset.ValidSplit` unless it has a ``train_split``);
+    * live in a persistent storage (an SQLite file by default), so that fitting again with the
+      same ``storage`` and ``study_name`` continues the study;
+    * run in ``n_jobs`` worker processes sharing that storage;
+    * fail without stopping the study when training diverges.
+
+    Use :func:`optuna_search` to build and fit it in one call.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        A sequence estimator (e.g. :class:`~seqestimators.RNNClassifier`), or a
+        :class:`~sklearn.pipeline.Pipeline` ending in one.
+    param_distributions : dict of str to optuna distribution, default=None
+        The search space; None means :func:`default_param_distributions` for ``estimator``.
+    n_trials : int or None, default=20
+        The total number of finished (COMPLETE or PRUNED) trials the study should hold. A new
+        study runs ``n_trials`` trials; a resumed one runs only the missing ones, and trials
+        running in other workers count as finishing. FAILED trials do not count: each process
+        makes at most as many attempts as trials were missing when it started, so calling again
+        replaces failed trials. None runs until ``timeout``.
+    cv : int, cross-validation generator or iterable, default=3
+        As in :func:`sklearn.model_selection.cross_validate`; the splits are drawn once per
+        fit and shared by all its trials.
+    scoring : str or callable, default=None
+        One scikit-learn scorer (higher is better); None uses the estimator's ``score``.
+    storage : str, path-like, optuna.storages.BaseStorage or None, default=None
+        Where the study lives (see :func:`make_storage`): None is the SQLite file
+        ``seqestimators-studies.db`` in the current working directory.
+    study_name : str, default=None
+        The study to create or continue; None creates a new study with a unique name.
+    pruning : bool, default=True
+        Prune trials on their per-epoch validation score.
+    n_jobs : int, default=1
+        Worker processes (not threads), each running trials with one torch thread on the shared
+        storage; -1 means one per CPU core. ``n_jobs > 1`` needs a storage that processes can
+        share (not an :class:`~optuna.storages.InMemoryStorage`).
+    timeout : float, default=None
+        Stop starting trials after this many seconds (per worker process).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the sampler (from the seed and the number of trials already in the study, so a
+        resumed study does not repeat its first trials) and the validation split of pruning.
+    sampler : optuna.samplers.BaseSampler, default=None
+        None means :class:`~optuna.samplers.TPESampler` seeded from ``random_state``.
+    pruner : optuna.pruners.BasePruner, default=None
+        None means ``MedianPruner(n_startup_trials=5, n_warmup_steps=5)``: from the sixth
+        trial on, a trial whose validation score after epoch 6 or later is below the median of
+        earlier trials at the same epoch is stopped.
+    monitor : str, default=None
+        The history key reported for pruning; it must be higher-is-better, like the study.
+        None means the estimator's per-epoch validation score (``valid_acc`` for classifiers,
+        ``valid_r2`` for regressors).
+    validation_fraction : float, default=0.2
+        The share of each training fold held out for the per-epoch validation score when
+        pruning and the estimator has no ``train_split``.
+    heartbeat_interval, grace_period, max_retry
+        Heartbeats of RDB storages given as URLs or None (see :func:`make_storage`).
+    refit : bool, default=True
+        Refit ``estimator`` (as given, without the pruning callback and validation split) with
+        the best parameters on all of ``X, y``.
+    return_train_score : bool, default=False
+        Also record the training scores of every fold.
+    catch : tuple of exception types, default=(FloatingPointError,)
+        Exceptions that fail a trial without stopping the study;
+        :class:`~seqestimators.callbacks.TrainingDivergedError` is a ``FloatingPointError``.
+    callbacks : list of callable, default=None
+        Optuna study callbacks ``callback(study, frozen_trial)``.
+    verbose : int, default=0
+        0 logs only Optuna's warnings (failed trials), 1 every finished trial.
+
+    Attributes
+    ----------
+    study_ : optuna.Study
+        The study, holding the trials of every run that used the same storage and name.
+    best_estimator_ : estimator
+        ``estimator`` refitted with ``best_params_`` (when ``refit``).
+    best_params_ : dict
+        The parameters of the best trial of the whole study.
+    best_score_ : float
+        Its mean cross-validated score.
+    cv_results_ : dict of str to list
+        One entry per trial of the study, in the format of scikit-learn's searches:
+        ``params``, ``param_<name>``, ``split<k>_test_score``, ``mean_test_score``,
+        ``std_test_score``, ``rank_test_score``, fit and score times, and the trial's
+        ``number`` and ``state`` (NaN scores for trials that did not complete).
+    n_splits_ : int
+        Number of cross-validation splits.
+    refit_time_ : float
+        Seconds spent refitting the best estimator.
+    scorer_ : callable
+        The scorer.
+    sample_indices_ : ndarray
+        Indices of the samples searched on (all of them).
+
+    See Also
+    --------
+    optuna_search : Build and fit this search in one call.
+    sklearn.model_selection.GridSearchCV : Exhaustive search, in processes with ``n_jobs``.
+
+    Examples
+    --------
+    >>> import optuna
+    >>> from seqestimators import RNNClassifier
+    >>> from seqestimators.datasets import make_delayed_echo
+    >>> from seqestimators.search import SequenceSearchCV, default_param_distributions
+    >>> X, y = make_delayed_echo(64, 12, random_state=0, return_X_y=True)
+    >>> search = SequenceSearchCV(
+    ...     RNNClassifier(hidden_size=8, max_epochs=5, random_state=0),
+    ...     default_param_distributions(hidden_size=[4, 8], num_layers=None),
+    ...     n_trials=3, storage=optuna.storages.InMemoryStorage(), random_state=0)
+    >>> search.fit(X, y).study_.trials_dataframe()["state"].tolist()
+    ['COMPLETE', 'COMPLETE', 'COMPLETE']
+    """
+
+    _required_parameters = ["estimator"]
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit"])],
+        "param_distributions": [dict, None],
+        "n_trials": [Interval(Integral, 1, None, closed="left"), None],
+        "scoring": [str, callable, None],
+        "study_name": [str, None],
+        "pruning": ["boolean"],
+        "timeout": [Interval(Real, 0, None, closed="neither"), None],
+        "random_state": ["random_state"],
+        "sampler": [HasMethods(["sample_independent"]), None],
+        "pruner": [HasMethods(["prune"]), None],
+        "monitor": [str, None],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "heartbeat_interval": [Interval(Integral, 1, None, closed="left"), None],
+        "grace_period": [Interval(Integral, 1, None, closed="left"), None],
+        "max_retry": [Interval(Integral, 0, None, closed="left"), None],
+        "refit": ["boolean"],
+        "return_train_score": ["boolean"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(self, estimator, param_distributions=None, *, n_trials=20, cv=3, scoring=None,
+                 storage=None, study_name=None, pruning=True, n_jobs=1, timeout=None,
+                 random_state=None, sampler=None, pruner=None, monitor=None,
+                 validation_fraction=0.2, heartbeat_interval=60, grace_period=None, max_retry=3,
+                 refit=True, return_train_score=False, catch=(FloatingPointError,),
+                 callbacks=None, verbose=0):
+        # Only stores the parameters (OptunaSearchCV.__init__ validates and warns).
+        self.estimator = estimator
+        self.param_distributions = param_distributions
+        self.n_trials = n_trials
+        self.cv = cv
+        self.scoring = scoring
+        self.storage = storage
+        self.study_name = study_name
+        self.pruning = pruning
+        self.n_jobs = n_jobs
+        self.timeout = timeout
+        self.random_state = random_state
+        self.sampler = sampler
+        self.pruner = pruner
+        self.monitor = monitor
+        self.validation_fraction = validation_fraction
+        self.heartbeat_interval = heartbeat_interval
+        self.grace_period = grace_period
+        self.max_retry = max_retry
+        self.refit = refit
+        self.return_train_score = return_train_score
+        self.catch = catch
+        self.callbacks = callbacks
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
+        tags.estimator_type = inner.estimator_type
+        tags.classifier_tags = inner.classifier_tags
+        tags.regressor_tags = inner.regressor_tags
+        tags.input_tags = inner.input_tags
+        tags.non_deterministic = True
+        return tags
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X, y=None, groups=None, **fit_params):
+        """Run the study's missing trials, then refit the best parameters on all of ``X, y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list of arrays
+            Training sequences in any layout the estimator accepts (a long-format DataFrame is
+            turned into a ragged list first, so that folds split samples, not rows).
+        y : array-like or list of arrays
+            Targets.
+        groups : array-like of shape (n_samples,), default=None
+            Group labels for group-aware ``cv`` splitters.
+        **fit_params : dict
+            Passed on to the estimator's ``fit``.
+
+        Returns
+        -------
+        self : object
+            The fitted search.
+        """
+        self._check_search_params()
+        if isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex):
+            X = frame_to_sequences(X)
+        if isinstance(y, (pd.DataFrame, pd.Series)) and isinstance(y.index, pd.MultiIndex):
+            y = frame_to_sequences(y)
+        distributions = self._distributions()
+        trial_estimator = self._trial_estimator()
+        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        splits = list(cv.split(X, y, groups))
+        scorer = check_scoring(self.estimator, scoring=self.scoring)
+        n_jobs = effective_n_jobs(self.n_jobs)
+        problem = _Problem(trial_estimator, distributions, X, y, groups, splits, scorer,
+                           fit_params)
+
+        with _optuna_quiet(self.verbose):
+            storage = self._make_storage()
+            if n_jobs > 1 and isinstance(storage, InMemoryStorage):
+                raise ValueError(
+                    f"n_jobs={self.n_jobs} runs trials in worker processes that share the "
+                    "study through its storage, which an InMemoryStorage cannot do. Use "
+                    "storage=None (an SQLite file), a journal file or a database URL."
+                )
+            study = optuna.create_study(storage=storage, study_name=self.study_name,
+                                        direction="maximize", load_if_exists=True)
+            _check_direction(study)
+            budget = self._missing_trials(study)
+            if budget is not None:
+                n_jobs = min(n_jobs, budget)  # no worker without a trial to run
+            if n_jobs <= 1:
+                self._optimize(study, problem, budget, worker=0)
+            else:
+                Parallel(n_jobs=n_jobs, backend="loky")(
+                    delayed(_run_worker)(self, study.study_name, problem, budget, worker)
+                    for worker in range(n_jobs)
+                )
+                # A fresh storage object sees every worker's trials (no process-local cache).
+                study = optuna.load_study(study_name=study.study_name,
+                                          storage=self._make_storage())
+        self.study_ = study
+        self.n_splits_ = len(splits)
+        self.sample_indices_ = np.arange(_n_samples(X))
+        self.scorer_ = scorer
+        if self.refit:
+            self._refit_best(X, y, **fit_params)
+        return self
+
+    def _check_search_params(self):
+        validate_parameter_constraints(self._parameter_constraints,
+                                       self.get_params(deep=False),
+                                       caller_name=type(self).__name__)
+        if isinstance(self.n_jobs, bool) or not isinstance(self.n_jobs, Integral) or \
+                not (self.n_jobs >= 1 or self.n_jobs == -1):
+            raise ValueError(
+                f"The 'n_jobs' parameter of {type(self).__name__} must be an int >= 1 or -1. "
+                f"Got {self.n_jobs!r} instead."
+            )
+
+    def _distributions(self):
+        if self.param_distributions is None:
+            return default_param_distributions(self.estimator)
+        for name, dist in self.param_distributions.items():
+            if not isinstance(dist, BaseDistribution):
+                raise ValueError(
+                    f"The value of {name!r} in param_distributions must be an optuna "
+                    f"distribution, got {dist!r}. default_param_distributions() turns lists "
+                    "and values into distributions."
+                )
+        return dict(self.param_distributions)
+
+    def _trial_estimator(self):
+        """``estimator`` with the pruning callback and a validation split, for the trials."""
+        estimator = clone(self.estimator)
+        if not self.pruning:
+            return estimator
+        net, prefix = _final_estimator(estimator)
+        net_params = net.get_params(deep=False)
+        monitor = self.monitor or getattr(net, "_valid_score_name", None)
+        if monitor is None or "callbacks" not in net_params or "train_split" not in net_params:
+            raise ValueError(
+                f"pruning=True needs an estimator that records a validation score per epoch "
+                f"(a seqestimators estimator, or a skorch net with monitor=...); "
+                f"{type(net).__name__} does not. Pass pruning=False."
+            )
+        params = {}
+        if net_params["train_split"] is None:
+            params[prefix + "train_split"] = ValidSplit(
+                self.validation_fraction, stratified=False,
+                random_state=_base_seed(self.random_state))
+        callbacks = list(net_params["callbacks"] or [])
+        callbacks.append(("optuna_pruning", _TrialPruningCallback(monitor)))
+        params[prefix + "callbacks"] = callbacks
+        return estimator.set_params(**params)
+
+    def _make_storage(self):
+        return make_storage(self.storage, heartbeat_interval=self.heartbeat_interval,
+                            grace_period=self.grace_period, max_retry=self.max_retry)
+
+    def _missing_trials(self, study):
+        """How many trials this fit should still run (None: no limit)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ExperimentalWarning)
+            # Fail (and queue again) trials left running by killed workers before counting.
+            fail_stale_trials(study)
+        if self.n_trials is None:
+            return None
+        counted = study.get_trials(deepcopy=False, states=_COUNTED_STATES)
+        return max(self.n_trials - len(counted), 0)
+
+    def _optimize(self, study, problem, budget, worker):
+        """Run up to ``budget`` trials of ``problem`` in this process."""
+        if budget == 0:
+            return
+        n_existing = len(study.get_trials(deepcopy=False))
+        study.sampler = self.sampler if self.sampler is not None else optuna.samplers.TPESampler(
+            seed=_derived_seed(self.random_state, n_existing, worker))
+        if not self.pruning:
+            study.pruner = optuna.pruners.NopPruner()
+        elif self.pruner is not None:
+            study.pruner = self.pruner
+        else:
+            study.pruner = optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5)
+        callbacks = list(self.callbacks or [])
+        if self.n_trials is not None:
+            callbacks.insert(0, MaxTrialsCallback(self.n_trials, states=_COUNTED_STATES))
+        study.optimize(
+            lambda trial: self._objective(trial, problem),
+            n_trials=budget, timeout=self.timeout,
+            catch=(*tuple(self.catch or ()), _SurplusTrialError),
+            callbacks=callbacks, gc_after_trial=False,
+        )
+
+    def _objective(self, trial, problem):
+        if self.n_trials is not None:
+            ahead = sum(1 for t in trial.study.get_trials(deepcopy=False, states=_AHEAD_STATES)
+                        if t.number < trial.number)
+            if ahead >= self.n_trials:
+                trial.study.stop()
+                raise _SurplusTrialError(
+                    f"The study already holds {self.n_trials} trials (started by other "
+                    "workers at the same time); this one was not run."
+                )
+        params = {name: _suggest(trial, name, dist)
+                  for name, dist in problem.distributions.items()}
+        estimator = clone(problem.estimator).set_params(**params)
+        token = _ACTIVE_TRIAL.set(_TrialContext(trial))
+        try:
+            with warnings.catch_warnings():
+                # A search over state_policy tries "carry" on purpose; its misuse warning
+                # (meant for a single fit) would repeat for every fold of every such trial.
+                warnings.filterwarnings("ignore", message="state_policy='carry' passes",
+                                        category=UserWarning)
+                scores = cross_validate(
+                    estimator, problem.X, problem.y, groups=problem.groups, cv=problem.splits,
+                    scoring=problem.scorer, params=problem.fit_params, n_jobs=1,
+                    error_score="raise", return_train_score=self.return_train_score,
+                )
+        finally:
+            _ACTIVE_TRIAL.reset(token)
+        for name in ("test_score", "train_score", "fit_time", "score_time"):
+            if name not in scores:
+                continue
+            values = np.asarray(scores[name], dtype=float)
+            if name.endswith("_score"):
+                for k, value in enumerate(values):
+                    trial.set_user_attr(f"split{k}_{name}", float(value))
+            trial.set_user_attr(f"mean_{name}", float(np.mean(values)))
+            trial.set_user_attr(f"std_{name}", float(np.std(values)))
+        # NaN (a fold predicted NaN) makes Optuna record the trial as FAILED.
+        return float(np.mean(scores["test_score"]))
+
+    def _refit_best(self, X, y, **fit_params):
+        study = self.study_
+        complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        if not complete:
+            states = pd.Series([t.state.name for t in study.get_trials(deepcopy=False)])
+            counts = ", ".join(f"{n} {s}" for s, n in states.value_counts().items()) or "none"
+            raise ValueError(
+                f"No trial of the study {study.study_name!r} completed (trials: {counts}), so "
+                "there are no best parameters to refit. See the warnings of the failed "
+                "trials and the pruner's settings, or pass refit=False."
+            )
+        self.best_estimator_ = clone(self.estimator).set_params(**study.best_params)
+        start = time.perf_counter()
+        self.best_estimator_.fit(X, y, **fit_params)
+        self.refit_time_ = time.perf_counter() - start
+
+    # ------------------------------------------------------------------ results
+    @property
+    def cv_results_(self):
+        """dict of str to list: one entry per trial of the study (see the class docstring)."""
+        self._check_is_fitted()
+        trials = self.study_.get_trials(deepcopy=False)
+        results = {"number": [t.number for t in trials],
+                   "state": [t.state.name for t in trials],
+                   "params": [dict(t.params) for t in trials]}
+        names = list(dict.fromkeys(name for t in trials for name in t.params))
+        for name in names:
+            results[f"param_{name}"] = [t.params.get(name) for t in trials]
+        keys = list(dict.fromkeys(key for t in trials for key in t.user_attrs))
+        for key in keys:
+            results[key] = [t.user_attrs.get(key, np.nan) for t in trials]
+        if "mean_test_score" in results:
+            scores = pd.Series(results["mean_test_score"], dtype=float)
+            ranks = scores.rank(method="min", ascending=False, na_option="bottom")
+            results["rank_test_score"] = ranks.astype(int).tolist()
+        return results
+
+
+class _Problem:
+    """What every trial evaluates: the estimator, the space, the data and the splits."""
+
+    def __init__(self, estimator, distributions, X, y, groups, splits, scorer, fit_params):
+        self.estimator = estimator
+        self.distributions = distributions
+        self.X = X
+        self.y = y
+        self.groups = groups
+        self.splits = splits
+        self.scorer = scorer
+        self.fit_params = fit_params
+
+
+def _run_worker(search, study_name, problem, budget, worker):
+    """One worker process: load the shared study and run trials until the study is full."""
+    import torch
+
+    torch.set_num_threads(1)
+    with _optuna_quiet(search.verbose):
+        study = optuna.load_study(study_name=study_name, storage=search._make_storage())
+        search._optimize(study, problem, budget, worker)
+
+
+def _n_samples(X):
+    return X.shape[0] if hasattr(X, "shape") else len(X)
+
+
+def _base_seed(random_state):
+    if random_state is None:
+        return None
+    if isinstance(random_state, Integral):
+        return int(random_state)
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+def _derived_seed(random_state, n_existing, worker):
+    """A sampler seed that differs per resumed run and per worker but repeats for a given one."""
+    base = _base_seed(random_state)
+    if base is None:
+        return None
+    return int(np.random.SeedSequence([base, n_existing, worker]).generate_state(1)[0])
+
+
+@contextlib.contextmanager
+def _optuna_quiet(verbose):
+    old = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(optuna.logging.INFO if verbose else optuna.logging.WARNING)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ExperimentalWarning)
+            yield
+    finally:
+        optuna.logging.set_verbosity(old)
+
+
+def optuna_search(estimator, X, y, *, param_distributions=None, n_trials=20, cv=3, scoring=None,
+                  storage=None, study_name=None, pruning=True, n_jobs=1, timeout=None,
+                  random_state=None, **search_kwargs):
+    """Search cell type, hidden size and state policy (and more) with Optuna; return the fit.
+
+    Builds a :class:`SequenceSearchCV` and fits it on ``X, y``. With the same ``storage`` and
+    ``study_name``, a second call continues the same study: it runs only the trials still
+    missing to reach ``n_trials`` finished ones (none are lost when a run was killed) and refits
+    the best of all of them.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        A sequence estimator (e.g. :class:`~seqestimators.RNNClassifier`) or a Pipeline ending
+        in one; the parameters that are not searched keep its values.
+    X : array-like of shape (n_samples, n_timesteps, n_features) or list of arrays
+        Training sequences.
+    y : array-like or list of arrays
+        Targets.
+    param_distributions : dict of str to optuna distribution, default=None
+        The search space; None means :func:`default_param_distributions` (cell, hidden size,
+        state policy, layers, learning rate).
+    n_trials : int or None, default=20
+        Total number of finished trials the study should hold (see :class:`SequenceSearchCV`).
+    cv : int, cross-validation generator or iterable, default=3
+        Cross-validation splitting.
+    scoring : str or callable, default=None
+        A scikit-learn scorer; None uses the estimator's ``score``.
+    storage : str, path-like, optuna.storages.BaseStorage or None, default=None
+        None is the SQLite file ``seqestimators-studies.db`` in the current directory; a path
+        ending in ``.log`` / ``.journal`` is a journal file for several processes; another
+        string is a database URL (e.g. PostgreSQL for several machines). See
+        :func:`make_storage`.
+    study_name : str, default=None
+        Name of the study to create or continue; None creates a new, uniquely named one.
+    pruning : bool, default=True
+        Stop unpromising trials early on their per-epoch validation score.
+    n_jobs : int, default=1
+        Worker processes sharing the study (-1: one per core).
+    timeout : float, default=None
+        Seconds after which no new trial starts.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the sampler and the validation split used for pruning.
+    **search_kwargs : dict
+        Further parameters of :class:`SequenceSearchCV` (``sampler``, ``pruner``, ``refit``,
+        ``heartbeat_interval``, ...).
+
+    Returns
+    -------
+    search : SequenceSearchCV
+        The fitted search: ``best_estimator_``, ``best_params_``, ``best_score_``, ``study_``,
+        ``cv_results_`` and ``trials_dataframe()``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from seqestimators import RNNClassifier
+    >>> from seqestimators.datasets import make_delayed_echo
+    >>> from seqestimators.search import optuna_search
+    >>> X, y = make_delayed_echo(64, 12, random_state=0, return_X_y=True)
+    >>> est = RNNClassifier(hidden_size=8, max_epochs=5, random_state=0)
+    >>> db = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "studies.db")
+    >>> search = optuna_search(est, X, y, n_trials=2, storage=db, study_name="echo",
+    ...                        random_state=0)
+    >>> sorted(search.best_params_)
+    ['cell', 'hidden_size', 'lr', 'num_layers', 'state_policy']
+    >>> search = optuna_search(est, X, y, n_trials=3, storage=db, study_name="echo",
+    ...                        random_state=0)  # continues: one more trial
+    >>> len(search.study_.trials)
+    3
+    """
+    search = SequenceSearchCV(
+        estimator, param_distributions, n_trials=n_trials, cv=cv, scoring=scoring,
+        storage=storage, study_name=study_name, pruning=pruning, n_jobs=n_jobs,
+        timeout=timeout, random_state=random_state, **search_kwargs)
+    return search.fit(X, y)

@@ -1,0 +1,309 @@
+"""Optuna searches (seqestimators.search) and scikit-learn searches over the estimators."""
+
+import numpy as np
+import optuna
+import pytest
+from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+from optuna.trial import TrialState
+from sklearn.dummy import DummyClassifier
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.utils._param_validation import InvalidParameterError
+
+from seqestimators import MemorylessClassifier, RNNClassifier, RNNRegressor
+from seqestimators.datasets import make_delayed_echo, make_saturated_integral
+from seqestimators.search import (
+    SequenceSearchCV,
+    create_study,
+    default_param_distributions,
+    optuna_search,
+)
+
+SEARCHED = {"cell", "hidden_size", "state_policy", "num_layers", "lr"}
+
+
+@pytest.fixture(scope="module")
+def echo():
+    return make_delayed_echo(64, 12, random_state=0, return_X_y=True)
+
+
+def small_classifier(**params):
+    params = {"hidden_size": 8, "max_epochs": 4, "random_state": 0, **params}
+    return RNNClassifier(**params)
+
+
+def small_space(**overrides):
+    """The default space with small hidden sizes (fast trials)."""
+    return default_param_distributions(hidden_size=[4, 8], **overrides)
+
+
+def memory():
+    return optuna.storages.InMemoryStorage()
+
+
+def states(study):
+    return [t.state for t in study.trials]
+
+
+# ------------------------------------------------------------------------------ search space
+def test_default_space_covers_cell_hidden_size_state_policy_layers_lr():
+    space = default_param_distributions()
+    assert set(space) == SEARCHED
+    assert set(space["cell"].choices) == {"rnn", "lstm", "gru"}
+    assert set(space["state_policy"].choices) == {"reset", "carry", "learned"}
+    assert space["num_layers"] == IntDistribution(1, 2)
+    assert space["lr"] == FloatDistribution(1e-3, 1e-1, log=True)
+    assert all(isinstance(h, int) for h in space["hidden_size"].choices)
+    # a new dict every call: editing one does not change the next
+    space.pop("cell")
+    assert "cell" in default_param_distributions()
+
+
+def test_default_space_overrides_add_replace_remove():
+    space = default_param_distributions(
+        cell=["lstm"], num_layers=None, batch_size=(16, 32),
+        dropout=FloatDistribution(0.0, 0.3), lr=0.01)
+    assert space["cell"] == CategoricalDistribution(("lstm",))
+    assert "num_layers" not in space
+    assert space["batch_size"] == CategoricalDistribution((16, 32))
+    assert space["dropout"] == FloatDistribution(0.0, 0.3)
+    assert space["lr"] == CategoricalDistribution((0.01,))
+    with pytest.raises(TypeError, match="'cell'"):
+        default_param_distributions(cell={"lstm": 1})
+    with pytest.raises(ValueError, match="must not be empty"):
+        default_param_distributions(cell=[])
+
+
+def test_default_space_follows_the_estimator():
+    # a memoryless baseline has no cell or state policy to search
+    assert set(default_param_distributions(MemorylessClassifier())) == \
+        {"hidden_size", "num_layers", "lr"}
+    # in a Pipeline, the names get the last step's prefix
+    space = default_param_distributions(make_pipeline(RNNClassifier()), cell=["gru"])
+    assert set(space) == {f"rnnclassifier__{name}" for name in SEARCHED}
+    assert space["rnnclassifier__cell"].choices == ("gru",)
+
+
+# ------------------------------------------------------------------------------ optuna_search
+def test_optuna_search_returns_a_fitted_search(echo):
+    X, y = echo
+    search = optuna_search(small_classifier(), X, y, param_distributions=small_space(),
+                           n_trials=3, cv=2, storage=memory(), random_state=0)
+    assert isinstance(search, SequenceSearchCV)
+    assert isinstance(search.study_, optuna.Study)
+    trials = search.study_.trials
+    assert states(search.study_) == [TrialState.COMPLETE] * 3
+    # the searched parameters are those of the space, and the best ones were refitted
+    assert all(set(t.params) == SEARCHED for t in trials)
+    assert set(search.best_params_) == SEARCHED
+    assert search.best_score_ == max(t.value for t in trials)
+    assert search.best_estimator_.get_params()["cell"] == search.best_params_["cell"]
+    assert search.best_estimator_.predict(X).shape == y.shape
+    # the refitted estimator is the user's: no pruning callback, no validation split
+    assert search.best_estimator_.train_split is None
+    assert search.best_estimator_.callbacks is None
+    # the trial value is the mean CV score of its folds
+    for t in trials:
+        folds = [t.user_attrs["split0_test_score"], t.user_attrs["split1_test_score"]]
+        assert t.value == pytest.approx(np.mean(folds))
+    frame = search.trials_dataframe()
+    assert {"params_cell", "params_hidden_size", "params_state_policy"} <= set(frame.columns)
+    results = search.cv_results_
+    assert results["param_cell"] == [t.params["cell"] for t in trials]
+    assert sorted(results["rank_test_score"])[0] == 1
+
+
+def test_the_default_space_is_searched_when_none_is_given(echo):
+    X, y = echo
+    search = optuna_search(small_classifier(max_epochs=2), X[:32], y[:32], n_trials=1, cv=2,
+                           storage=memory(), random_state=0, pruning=False)
+    assert set(search.best_params_) == SEARCHED
+
+
+def test_user_extended_space_is_searched(echo):
+    X, y = echo
+    space = small_space(cell=["gru"], num_layers=None, batch_size=[16, 64],
+                        lr=FloatDistribution(0.005, 0.05, log=True))
+    search = optuna_search(small_classifier(), X, y, param_distributions=space, n_trials=3,
+                           cv=2, storage=memory(), random_state=1)
+    for t in search.study_.trials:
+        assert set(t.params) == {"cell", "hidden_size", "state_policy", "batch_size", "lr"}
+        assert t.params["cell"] == "gru"
+        assert t.params["batch_size"] in (16, 64)
+        assert 0.005 <= t.params["lr"] <= 0.05
+    assert search.best_estimator_.batch_size == search.best_params_["batch_size"]
+
+
+def test_search_over_a_pipeline_and_a_regressor():
+    X, y = make_saturated_integral(48, 10, random_state=0, return_X_y=True)
+    pipe = make_pipeline(RNNRegressor(hidden_size=4, max_epochs=3, random_state=0))
+    space = default_param_distributions(pipe, hidden_size=[4], num_layers=None)
+    search = optuna_search(pipe, X, y, param_distributions=space, n_trials=2, cv=2,
+                           storage=memory(), random_state=0)
+    assert set(search.best_params_) == {"rnnregressor__cell", "rnnregressor__hidden_size",
+                                        "rnnregressor__state_policy", "rnnregressor__lr"}
+    # pruning reported the regressor's per-epoch validation R² for every epoch
+    assert all(sorted(t.intermediate_values) == [0, 1, 2] for t in search.study_.trials)
+    assert search.predict(X).shape == y.shape
+
+
+# ------------------------------------------------------------------------------ pruning
+def test_pruning_reports_every_epoch_of_the_first_fold(echo):
+    X, y = echo
+    search = optuna_search(small_classifier(max_epochs=4), X, y, param_distributions=small_space(),
+                           n_trials=2, cv=3, storage=memory(), random_state=0)
+    for t in search.study_.trials:
+        assert t.state == TrialState.COMPLETE
+        # one report per epoch (steps 0-3): the per-epoch validation accuracy of fold 0
+        assert sorted(t.intermediate_values) == [0, 1, 2, 3]
+        assert all(0.0 <= v <= 1.0 for v in t.intermediate_values.values())
+
+
+def test_pruner_stops_trials_after_their_first_epoch(echo):
+    X, y = echo
+    # an accuracy is never above 1.01: this pruner prunes every trial at its first report
+    pruner = optuna.pruners.ThresholdPruner(lower=1.01)
+    search = optuna_search(small_classifier(max_epochs=5), X, y, param_distributions=small_space(),
+                           n_trials=3, cv=2, storage=memory(), random_state=0, pruner=pruner,
+                           refit=False)
+    assert states(search.study_) == [TrialState.PRUNED] * 3
+    assert all(list(t.intermediate_values) == [0] for t in search.study_.trials)
+
+
+def test_no_pruning_no_reports(echo):
+    X, y = echo
+    pruner = optuna.pruners.ThresholdPruner(lower=1.01)
+    search = optuna_search(small_classifier(max_epochs=2), X, y, param_distributions=small_space(),
+                           n_trials=2, cv=2, storage=memory(), random_state=0, pruner=pruner,
+                           pruning=False)
+    assert states(search.study_) == [TrialState.COMPLETE] * 2
+    assert all(t.intermediate_values == {} for t in search.study_.trials)
+
+
+def test_pruning_needs_a_per_epoch_validation_score(echo):
+    X, y = echo
+    search = SequenceSearchCV(DummyClassifier(), {"strategy": CategoricalDistribution(["prior"])},
+                              n_trials=1, storage=memory())
+    with pytest.raises(ValueError, match="pruning=False"):
+        search.fit(X[:, :, 0], y[:, 0])
+    search.set_params(pruning=False).fit(X[:, :, 0], y[:, 0])
+    assert search.best_params_ == {"strategy": "prior"}
+
+
+# ------------------------------------------------------------------------------ failures
+def test_a_diverging_trial_fails_and_the_study_goes_on(echo, caplog):
+    X, y = echo
+    storage = memory()
+    study = create_study("diverge", storage)
+    # the first trial's loss becomes inf in its first epoch (lr is out of the space's range)
+    study.enqueue_trial({"lr": 1e37})
+    search = optuna_search(small_classifier(max_epochs=3), X, y,
+                           param_distributions=small_space(), n_trials=3, cv=2,
+                           storage=storage, study_name="diverge", random_state=0)
+    trials = search.study_.trials
+    assert trials[0].params["lr"] == 1e37
+    assert trials[0].state == TrialState.FAIL
+    assert "Trial 0 failed" in caplog.text and "TrainingDivergedError" in caplog.text
+    # the study went on: the other attempts ran, and the best one was refitted
+    assert [t.state for t in trials[1:]] == [TrialState.COMPLETE] * 2
+    assert search.best_params_["lr"] < 1
+    results = search.cv_results_
+    assert results["state"][0] == "FAIL" and np.isnan(results["mean_test_score"][0])
+    assert results["rank_test_score"][0] == 3
+
+
+def test_other_errors_are_raised(echo):
+    X, y = echo
+    space = {"hidden_size": CategoricalDistribution([-1])}
+    with pytest.raises(ValueError, match="hidden_size"):
+        optuna_search(small_classifier(), X, y, param_distributions=space, n_trials=1, cv=2,
+                      storage=memory())
+
+
+def test_no_completed_trial_to_refit(echo):
+    X, y = echo
+    with pytest.raises(ValueError, match="No trial of the study"):
+        optuna_search(small_classifier(max_epochs=2), X, y,
+                      param_distributions=small_space(lr=1e37), n_trials=1, cv=2,
+                      storage=memory())
+
+
+# ------------------------------------------------------------------------------ n_trials, resume
+def test_n_trials_is_the_total_of_a_resumed_study(echo, tmp_path):
+    X, y = echo
+    kwargs = dict(param_distributions=small_space(), cv=2, random_state=0,
+                  storage=f"sqlite:///{tmp_path / 'studies.db'}", study_name="echo")
+    first = optuna_search(small_classifier(max_epochs=2), X, y, n_trials=2, **kwargs)
+    first_params = [t.params for t in first.study_.trials]
+    assert len(first_params) == 2
+    second = optuna_search(small_classifier(max_epochs=2), X, y, n_trials=3, **kwargs)
+    trials = second.study_.trials
+    assert [t.number for t in trials] == [0, 1, 2]
+    assert [t.params for t in trials[:2]] == first_params
+    # the sampler of a resumed run is seeded differently: it does not repeat trial 0
+    assert trials[2].params != trials[0].params
+    # a full study runs nothing more, and still refits its best trial
+    third = optuna_search(small_classifier(max_epochs=2), X, y, n_trials=3, **kwargs)
+    assert len(third.study_.trials) == 3
+    assert third.best_params_ == second.best_params_
+
+
+def test_same_seed_same_study(echo):
+    X, y = echo
+    runs = [optuna_search(small_classifier(max_epochs=2), X, y,
+                          param_distributions=small_space(), n_trials=2, cv=2,
+                          storage=memory(), random_state=7) for _ in range(2)]
+    assert [t.params for t in runs[0].study_.trials] == [t.params for t in runs[1].study_.trials]
+    assert [t.value for t in runs[0].study_.trials] == [t.value for t in runs[1].study_.trials]
+
+
+def test_storage_none_is_an_sqlite_file_in_the_working_directory(echo, tmp_path, monkeypatch):
+    X, y = echo
+    monkeypatch.chdir(tmp_path)
+    search = optuna_search(small_classifier(max_epochs=1), X[:24], y[:24],
+                           param_distributions=small_space(), n_trials=1, cv=2,
+                           study_name="here", pruning=False)
+    assert (tmp_path / "seqestimators-studies.db").is_file()
+    again = optuna.load_study(study_name="here", storage="sqlite:///seqestimators-studies.db")
+    assert [t.params for t in again.trials] == [t.params for t in search.study_.trials]
+
+
+def test_a_minimizing_study_is_refused(echo, tmp_path):
+    X, y = echo
+    storage = memory()
+    optuna.create_study(storage=storage, study_name="down", direction="minimize")
+    with pytest.raises(ValueError, match="minimizes"):
+        optuna_search(small_classifier(), X, y, n_trials=1, storage=storage,
+                      study_name="down")
+
+
+@pytest.mark.parametrize("params, match", [
+    ({"n_trials": 0}, "n_trials"),
+    ({"n_jobs": 0}, "n_jobs"),
+    ({"validation_fraction": 1.5}, "validation_fraction"),
+])
+def test_invalid_parameters(echo, params, match):
+    X, y = echo
+    search = SequenceSearchCV(small_classifier(), **params)
+    with pytest.raises((InvalidParameterError, ValueError), match=match):
+        search.fit(X, y)
+
+
+def test_n_jobs_needs_a_shared_storage(echo):
+    X, y = echo
+    with pytest.raises(ValueError, match="InMemoryStorage"):
+        optuna_search(small_classifier(), X, y, n_trials=2, n_jobs=2, storage=memory())
+
+
+# ------------------------------------------------------------------------------ GridSearchCV
+def test_grid_search_in_two_processes_scores_like_one(echo):
+    X, y = echo
+    grid = {"cell": ["rnn", "gru"], "state_policy": ["reset", "learned"]}
+    scores = {}
+    for n_jobs in (1, 2):
+        search = GridSearchCV(small_classifier(max_epochs=8, lr=0.05), grid, cv=2,
+                              n_jobs=n_jobs)
+        search.fit(X, y)
+        scores[n_jobs] = search.cv_results_["mean_test_score"]
+    assert len(set(np.round(scores[1], 6))) > 1  # the candidates really differ
+    np.testing.assert_allclose(scores[2], scores[1], rtol=0, atol=1e-12)
