@@ -30,6 +30,7 @@ from .._validation import (
     record_input_shape,
 )
 from ..callbacks import DivergenceCheck
+from ..networks import _state_where
 from ..sequences import lengths_to_mask, unpad_sequences
 
 __all__ = ["SequenceNetMixin", "resolve_device"]
@@ -92,16 +93,6 @@ def _fit_state_to_batch(state, batch_size):
         return torch.cat([s, pad], dim=1)
 
     return _map_state(fit, state)
-
-
-def _where_rows(active, new, old):
-    """Rows of ``new`` where ``active`` (batch,), rows of ``old`` elsewhere."""
-    if old is None:
-        return new
-    mask = active.view(1, -1, 1)
-    if isinstance(new, tuple):
-        return tuple(torch.where(mask, n, o) for n, o in zip(new, old))
-    return torch.where(mask, new, old)
 
 
 class SequenceNetMixin:
@@ -329,7 +320,7 @@ class SequenceNetMixin:
                     n_window = int(window_lengths.sum())
                 self._window_state = state
                 step = self._accumulating_step((window, yi[:, start:stop]), **fit_params)
-                state = self._window_state if lengths is None else _where_rows(
+                state = self._window_state if lengths is None else _state_where(
                     window_lengths.to(X.device) > 0, self._window_state, state)
                 total = total + step["loss"].detach() * n_window
                 n_real += n_window
