@@ -141,6 +141,7 @@ def test_create_study_once_then_load(tmp_path):
 
 
 # ------------------------------------------------------------------------------ SQLite resume
+@pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
 def test_sqlite_study_resumes_after_the_process_is_killed(tmp_path):
     storage = f"sqlite:///{tmp_path / 'studies.db'}"
     name = "killed"
