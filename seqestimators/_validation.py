@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from sklearn.utils import check_array, check_consistent_length, column_or_1d
+from sklearn.utils import check_array, check_consistent_length, check_random_state, column_or_1d
 
 from .sequences import frame_to_sequences, pad_sequences
 
@@ -14,6 +15,7 @@ __all__ = [
     "Sequences",
     "check_input_shape",
     "check_sequence_targets",
+    "check_seed",
     "check_sequences",
     "record_input_shape",
 ]
@@ -61,6 +63,19 @@ class Sequences:
         if self.lengths is None:
             return np.full(self.n_samples, self.n_timesteps, dtype=np.int64)
         return self.lengths
+
+
+def check_seed(random_state):
+    """An int seed for torch or Optuna from a scikit-learn ``random_state``.
+
+    None stays None, an int is used as is, and a ``RandomState`` instance draws one (advancing
+    it, as scikit-learn estimators do).
+    """
+    if random_state is None:
+        return None
+    if isinstance(random_state, Integral):
+        return int(random_state)
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
 def _name(estimator):

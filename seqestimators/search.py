@@ -43,7 +43,7 @@ from optuna_integration import OptunaSearchCV, SkorchPruningCallback
 from sklearn.base import clone, is_classifier
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv, cross_validate
-from sklearn.utils import check_random_state, get_tags
+from sklearn.utils import get_tags
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -51,6 +51,7 @@ from sklearn.utils._param_validation import (
 )
 from skorch.dataset import ValidSplit
 
+from ._validation import check_seed
 from .sequences import frame_to_sequences
 
 __all__ = [
@@ -664,7 +665,7 @@ class SequenceSearchCV(OptunaSearchCV):
         if net_params["train_split"] is None:
             params[prefix + "train_split"] = ValidSplit(
                 self.validation_fraction, stratified=False,
-                random_state=_base_seed(self.random_state))
+                random_state=check_seed(self.random_state))
         callbacks = list(net_params["callbacks"] or [])
         callbacks.append(("optuna_pruning", _TrialPruningCallback(monitor)))
         params[prefix + "callbacks"] = callbacks
@@ -813,17 +814,9 @@ def _n_samples(X):
     return X.shape[0] if hasattr(X, "shape") else len(X)
 
 
-def _base_seed(random_state):
-    if random_state is None:
-        return None
-    if isinstance(random_state, Integral):
-        return int(random_state)
-    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-
-
 def _derived_seed(random_state, n_existing, worker):
     """A sampler seed that differs per resumed run and per worker but repeats for a given one."""
-    base = _base_seed(random_state)
+    base = check_seed(random_state)
     if base is None:
         return None
     return int(np.random.SeedSequence([base, n_existing, worker]).generate_state(1)[0])

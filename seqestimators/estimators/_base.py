@@ -13,7 +13,6 @@ from skorch import NeuralNet
 from skorch.callbacks import EpochScoring, EpochTimer, GradientNormClipping, PassthroughScoring, PrintLog
 from skorch.dataset import unpack_data
 from skorch.utils import TeeGenerator, to_tensor
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     Interval,
     Options,
@@ -22,9 +21,10 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import check_is_fitted
 
-from .._batching import SequenceBatchIterator, SequenceDataset, _resolve
+from .._batching import _resolve
 from .._validation import (
     check_input_shape,
+    check_seed,
     check_sequence_targets,
     check_sequences,
     record_input_shape,
@@ -205,7 +205,7 @@ class SequenceNetMixin:
             if seed_offset is None or self.random_state is None:
                 yield
             else:
-                seed = _base_seed(self.random_state) + seed_offset
+                seed = check_seed(self.random_state) + seed_offset
                 cuda = [torch.device(device).index or 0] if device.startswith("cuda") else []
                 with torch.random.fork_rng(devices=cuda):
                     torch.manual_seed(seed)
@@ -555,12 +555,6 @@ class SequenceNetMixin:
         super().__setstate__(state)
         # skorch maps a missing GPU to torch.device("cpu"); keep the parameter a plain string.
         self.device = requested if requested == "auto" else str(self.device)
-
-
-def _base_seed(random_state):
-    if isinstance(random_state, (int, np.integer)):
-        return int(random_state)
-    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
 def _score_dataset(net, dataset, y=None):
