@@ -42,5 +42,12 @@ docs: $(STAMP)
 benchmark: $(STAMP)
 	$(VPY) benchmarks/run.py
 
+# Every story in examples/, each writing its table to stdout and its plots to examples_output/.
+examples: $(STAMP)
+	@for script in examples/*.py; do \
+		name=$$(basename $$script .py); echo "== $$name"; \
+		$(VPY) $$script --output examples_output/$$name || exit 1; \
+	done
+
 clean:
-	rm -rf docs/_build docs/generated $(DEMO_DIR) .pytest_cache
+	rm -rf docs/_build docs/generated $(DEMO_DIR) examples_output .pytest_cache
