@@ -5,7 +5,7 @@ clipping; both shuffle every epoch. Prints the median epoch time of each and the
 (target: <= 1.05 on CPU). ``--device cuda`` runs the same comparison on a GPU with the data
 resident on it.
 
-Usage: python benchmarks/bench_fit_speed.py [--epochs 5] [--rounds 3] [--device cpu] [--cell lstm]
+Usage: python benchmarks/bench_fit_speed.py [--epochs 5] [--rounds 5] [--device cpu] [--cell lstm]
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def estimator_epochs(X, y, *, cell, hidden_size, batch_size, lr, epochs, device)
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--cell", default="lstm")
     parser.add_argument("--hidden-size", type=int, default=32)
