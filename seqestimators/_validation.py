@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import check_array, check_consistent_length, check_random_state, column_or_1d
 
-from .sequences import frame_to_sequences, pad_sequences
+from .sequences import frame_to_sequences, lengths_to_mask, pad_sequences
 
 __all__ = [
     "Sequences",
@@ -57,6 +57,10 @@ class Sequences:
     @property
     def ragged(self):
         return self.layout in ("ragged", "frame")
+
+    def mask(self):
+        """Boolean ``(n_samples, n_timesteps)`` mask of the real timesteps; None if none is padded."""
+        return None if self.lengths is None else lengths_to_mask(self.lengths, self.n_timesteps)
 
     def true_lengths(self):
         """Length of every sequence, padded or not."""

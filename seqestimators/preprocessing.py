@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_input_shape, check_sequences, record_input_shape
-from .sequences import lengths_to_mask, unpad_sequences
+from .sequences import unpad_sequences
 
 __all__ = ["SequenceScaler"]
 
@@ -80,10 +80,9 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
 
     @staticmethod
     def _real_values(sequences):
+        mask = sequences.mask()
         values = sequences.values
-        if sequences.lengths is None:
-            return values.reshape(-1, values.shape[-1])
-        return values[lengths_to_mask(sequences.lengths, values.shape[1])]
+        return values.reshape(-1, values.shape[-1]) if mask is None else values[mask]
 
     def _apply(self, X, fn):
         check_is_fitted(self)

@@ -31,7 +31,7 @@ from .._validation import (
 )
 from ..callbacks import DivergenceCheck
 from ..networks import _state_where
-from ..sequences import lengths_to_mask, unpad_sequences
+from ..sequences import unpad_sequences
 
 __all__ = ["SequenceNetMixin", "resolve_device"]
 
@@ -525,9 +525,7 @@ class SequenceNetMixin:
         targets, _, _ = check_sequence_targets(
             y, sequences, output=self.output_, allow_multi_target=self._allow_multi_target,
             estimator=self, numeric=self._numeric_targets)
-        mask = None
-        if self.output_ == "sequence" and sequences.lengths is not None:
-            mask = lengths_to_mask(sequences.lengths, targets.shape[1])
+        mask = sequences.mask() if self.output_ == "sequence" else None
         weights = None
         if sample_weight is not None:
             shape = targets.shape[:-1]

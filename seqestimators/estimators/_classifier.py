@@ -7,7 +7,6 @@ import torch
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 
-from ..sequences import lengths_to_mask
 
 __all__ = ["SequenceClassifierMixin"]
 
@@ -30,7 +29,7 @@ class SequenceClassifierMixin:
         return len(self.classes_)
 
     def _encode_targets(self, targets, sequences, *, reset, classes=None):
-        mask = self._target_mask(sequences, targets)
+        mask = sequences.mask() if targets.ndim == 3 else None
         labels = targets[..., 0]
         real = labels[mask] if mask is not None else labels.ravel()
         if reset:
@@ -51,12 +50,6 @@ class SequenceClassifierMixin:
         else:
             codes[mask] = self.label_encoder_.transform(real)
         return torch.from_numpy(codes)
-
-    @staticmethod
-    def _target_mask(sequences, targets):
-        if targets.ndim == 3 and sequences.lengths is not None:
-            return lengths_to_mask(sequences.lengths, targets.shape[1])
-        return None
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y_true = torch.as_tensor(y_true, device=y_pred.device)

@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._batching import SequenceBatchIterator, SequenceDataset
 from .._validation import check_sequences
 from ..networks import FeedbackNetwork
-from ..sequences import lengths_to_mask, unpad_sequences
+from ..sequences import unpad_sequences
 from . import _docs
 from ._base import SequenceNetMixin, _map_state
 from ._regressor import SequenceRegressorMixin
@@ -485,15 +485,9 @@ default="inverse_sigmoid"
 
 
 # ---------------------------------------------------------------------------- helpers
-def _real_mask(sequences):
-    if sequences.lengths is None:
-        return None
-    return lengths_to_mask(sequences.lengths, sequences.n_timesteps)
-
-
 def _scaling(sequences, targets, feedback, residual):
     """Per-feature and per-target (or per-change) mean and standard deviation over real steps."""
-    mask = _real_mask(sequences)
+    mask = sequences.mask()
     values = sequences.values.astype(np.float64)
     targets = np.asarray(targets, dtype=np.float64)
     fed = values[..., feedback]
@@ -527,7 +521,7 @@ def _lag_difference(sequences, targets, feedback):
     current = sequences.values[:, 1:][..., feedback].astype(np.float64)
     previous = np.asarray(targets, dtype=np.float64)[:, :-1]
     diff = np.abs(current - previous)
-    mask = _real_mask(sequences)
+    mask = sequences.mask()
     if mask is not None:
         diff = diff[mask[:, 1:]]
     return float(diff.max()) if diff.size else None
