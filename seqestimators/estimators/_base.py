@@ -560,8 +560,3 @@ def _score_dataset(net, dataset, y=None):
     dataset = _resolve(dataset)
     outputs = net._forward_dataset(dataset)
     return net._score_outputs(outputs, dataset)
-
-
-def _module_defaults(net):
-    return {"input_size": net.input_size_, "output_size": net._n_outputs()}
-
