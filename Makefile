@@ -18,7 +18,7 @@ else
 TORCH_SPEC ?= torch==2.13.0+cpu
 endif
 
-.PHONY: install demo test docs benchmark examples clean
+.PHONY: install demo test lint docs benchmark examples clean
 
 $(VPY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(VPY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
 
 docs: $(STAMP)
 	$(VPY) -m sphinx -W --keep-going -b html docs docs/_build/html

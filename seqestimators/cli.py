@@ -25,9 +25,9 @@ import argparse
 import contextlib
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 __all__ = ["TASKS", "TASK_ALIASES", "Task", "build_parser", "main"]
 

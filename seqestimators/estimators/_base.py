@@ -9,10 +9,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from skorch import NeuralNet
-from skorch.callbacks import EpochScoring, EpochTimer, GradientNormClipping, PassthroughScoring, PrintLog
-from skorch.dataset import unpack_data
-from skorch.utils import TeeGenerator, to_tensor
 from sklearn.utils._param_validation import (
     Interval,
     Options,
@@ -20,6 +16,16 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
 )
 from sklearn.utils.validation import check_is_fitted
+from skorch import NeuralNet
+from skorch.callbacks import (
+    EpochScoring,
+    EpochTimer,
+    GradientNormClipping,
+    PassthroughScoring,
+    PrintLog,
+)
+from skorch.dataset import unpack_data
+from skorch.utils import TeeGenerator, to_tensor
 
 from .._batching import _resolve
 from .._validation import (

@@ -7,7 +7,6 @@ import torch
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 
-
 __all__ = ["SequenceClassifierMixin"]
 
 PAD_LABEL = -100  # torch's default ignore_index: padded timesteps never reach the loss

@@ -8,10 +8,10 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from skorch import NeuralNetRegressor
 from sklearn.utils import check_array, check_scalar
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
+from skorch import NeuralNetRegressor
 
 from .._batching import SequenceBatchIterator, SequenceDataset
 from .._validation import check_sequences

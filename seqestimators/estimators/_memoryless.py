@@ -5,8 +5,8 @@ from __future__ import annotations
 from numbers import Integral
 
 import torch
-from skorch import NeuralNetClassifier, NeuralNetRegressor
 from sklearn.utils._param_validation import Interval
+from skorch import NeuralNetClassifier, NeuralNetRegressor
 
 from .._batching import SequenceBatchIterator, SequenceDataset
 from ..networks import MemorylessNetwork
