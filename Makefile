@@ -25,7 +25,7 @@ $(VPY):
 
 $(STAMP): pyproject.toml | $(VPY)
 	@$(VPY) -c "import torch" 2>/dev/null || $(VPY) -m pip install --only-binary=:all: "$(TORCH_SPEC)"
-	$(VPY) -m pip install -e ".[test,docs]"
+	$(VPY) -m pip install -e ".[test,docs,onnx]"
 	@touch $(STAMP)
 
 install: $(STAMP)
