@@ -9,8 +9,10 @@ DEMO_DIR ?= demo_output
 PYTEST_ARGS ?=
 
 # torch is installed only when the environment has none. Without an NVIDIA driver the CPU
-# build is required exactly (+cpu), so pip can never fall back to the multi-GB CUDA wheels.
-# With a GPU, install your own CUDA build into .venv first, or override TORCH_SPEC.
+# build is required exactly (+cpu), so pip can never fall back to the multi-GB CUDA wheels;
+# .ci/install_torch.py adds PyTorch's CPU index for that one install when pip's own indexes
+# lack the +cpu wheel. With a GPU, install your own CUDA build into .venv first, or override
+# TORCH_SPEC.
 HAS_GPU := $(shell command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1 && echo 1)
 ifeq ($(HAS_GPU),1)
 TORCH_SPEC ?= torch==2.13.0
@@ -24,7 +26,7 @@ $(VPY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(VPY)
-	@$(VPY) -c "import torch" 2>/dev/null || $(VPY) -m pip install --only-binary=:all: "$(TORCH_SPEC)"
+	@$(VPY) -c "import torch" 2>/dev/null || $(VPY) .ci/install_torch.py "$(TORCH_SPEC)"
 	$(VPY) -m pip install -e ".[test,docs,onnx]"
 	@touch $(STAMP)
 
