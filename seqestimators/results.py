@@ -32,6 +32,11 @@ _LEADING_SCORE_COLUMNS = [
 #: Columns describing an Optuna trial, placed first.
 _TRIAL_COLUMNS = ["number", "state", "value"]
 
+#: How a trial of :class:`~seqestimators.search.SequenceSearchCV` was evaluated, placed after the
+#: score columns: the share of each training fold held out for the validation score of pruning,
+#: and the earlier trial whose result a trial with the same parameters took.
+_TRIAL_INFO_COLUMNS = ["validation_fraction", "duplicate_of"]
+
 
 def _plain(value):
     """A plain Python value: numpy scalars unwrapped, masked entries as None."""
@@ -187,6 +192,10 @@ def _study_frame(study, params):
     for col in ["value", "duration", "intermediate_value"]:
         if col in frame.columns:
             frame[col] = frame[col].astype(float)
+    if "duplicate_of" in frame.columns:  # trial numbers, missing for the original trials
+        frame["duplicate_of"] = pd.array(
+            [int(v) if isinstance(v, numbers.Real) and np.isfinite(v) else pd.NA
+             for v in frame["duplicate_of"]], dtype="Int64")
     frame, plain = _select_params(frame, param_names, params)
     if not multi:
         complete = frame["state"].eq("COMPLETE") & frame["value"].notna()
@@ -195,7 +204,7 @@ def _study_frame(study, params):
         frame.loc[complete, "rank_test_score"] = ranks.astype("int64")
         order = sorted(range(len(trials)), key=lambda i: _trial_score(trials[i], maximize))
         frame = frame.iloc[order]
-    first = _TRIAL_COLUMNS + plain + _LEADING_SCORE_COLUMNS
+    first = _TRIAL_COLUMNS + plain + _LEADING_SCORE_COLUMNS + _TRIAL_INFO_COLUMNS
     frame = _order_columns(frame, first)
     split_cols = [c for c in frame.columns if c.startswith("split")]
     frame = frame[[c for c in frame.columns if c not in split_cols] + split_cols]
@@ -257,6 +266,12 @@ def results_frame(search_or_study, *, params=None):
           among completed trials only) and ``mean_fit_time`` when the search records them
           (Optuna studies run by ``OptunaSearchCV`` store them as user attributes; every other
           scalar user attribute becomes a column too);
+        - for studies of :class:`~seqestimators.search.SequenceSearchCV`:
+          ``validation_fraction``, the share of each training fold its fits held out for the
+          per-epoch validation score of pruning (0.0: trained on the whole fold; the trial's
+          scores come from models trained on ``1 - validation_fraction`` of each fold), and
+          ``duplicate_of``, the number of the earlier trial whose result a trial with the same
+          parameters took without being fitted (missing for the others);
         - the remaining columns of ``cv_results_`` (``std_fit_time``, ``split0_test_score``,
           ...), and for Optuna ``duration`` (seconds), plus ``n_steps`` and
           ``intermediate_value`` (the number of intermediate values reported, e.g. epochs or

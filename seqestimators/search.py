@@ -2,17 +2,25 @@
 
 :func:`optuna_search` runs a cross-validated Optuna study over a recurrent estimator and returns a
 fitted :class:`SequenceSearchCV` (an :class:`optuna_integration.OptunaSearchCV` whose trials
-prune on the per-epoch validation score and live in a persistent storage). The study is kept in
-an embedded SQLite file by default, so calling the search again with the same ``storage`` and
-``study_name`` continues it; a journal file lets several worker processes share one study on one
-machine, and an Optuna RDB URL (PostgreSQL) lets workers on many machines share it.
+prune on the per-epoch validation score). Without ``study_name`` and ``storage`` the study lives
+in memory and nothing is written to disk; a named study is kept in an embedded SQLite file by
+default, so calling the search again with the same ``storage`` and ``study_name`` continues it; a
+journal file lets several worker processes share one study on one machine, and an Optuna RDB URL
+(PostgreSQL) lets workers on many machines share it. A study records what it was run on (the
+data, the search space, the estimator's parameters and the cross-validation) and refuses to be
+continued on anything else (:class:`StudyMismatchError`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import hashlib
+import inspect
+import math
 import os
+import re
+import tempfile
 import time
 import warnings
 from numbers import Integral, Real
@@ -26,6 +34,7 @@ from optuna.distributions import (
     CategoricalDistribution,
     FloatDistribution,
     IntDistribution,
+    distribution_to_json,
 )
 from optuna.exceptions import ExperimentalWarning
 from optuna.storages import (
@@ -57,14 +66,22 @@ from .sequences import frame_to_sequences
 __all__ = [
     "DEFAULT_STORAGE",
     "SequenceSearchCV",
+    "StudyMismatchError",
     "create_study",
     "default_param_distributions",
     "make_storage",
     "optuna_search",
 ]
 
-#: The storage used when ``storage=None``: an SQLite file in the current working directory.
+#: The storage of a *named* study without a storage (``study_name="..."``, ``storage=None``): an
+#: SQLite file in the current working directory, so that the study resumes when the search runs
+#: again. A search with neither ``study_name`` nor ``storage`` writes no file: its study lives in
+#: an :class:`optuna.storages.InMemoryStorage` (with ``n_jobs > 1``, in a temporary journal file
+#: that is deleted when ``fit`` returns).
 DEFAULT_STORAGE = "sqlite:///seqestimators-studies.db"
+
+# The study user attribute holding what the study was run on (see StudyMismatchError).
+_FINGERPRINT_ATTR = "seqestimators_fingerprint"
 
 _JOURNAL_SUFFIXES = (".log", ".journal")
 
@@ -188,6 +205,7 @@ def make_storage(storage=None, *, heartbeat_interval=60, grace_period=None, max_
     ==================================  ====================================================
     ``None``                            :data:`DEFAULT_STORAGE`: ``seqestimators-studies.db``,
                                         an SQLite file in the current working directory
+                                        (created by this call)
     a path ending in ``.log`` or        a journal file
     ``.journal``                        (``JournalStorage(JournalFileBackend(path))``):
                                         several worker processes on one machine
@@ -202,6 +220,10 @@ def make_storage(storage=None, *, heartbeat_interval=60, grace_period=None, max_
     was killed) is marked FAILED when any worker starts its next trial, and
     :class:`~optuna.storages.RetryHeartbeatStaleTrialCallback` queues it again with the same
     parameters, so that no trial is lost. The journal storage has no heartbeat.
+
+    The searches call this function only when a study must outlive the process: with
+    ``storage=None`` they use :data:`DEFAULT_STORAGE` for a *named* study only, and keep a study
+    without ``study_name`` in memory (no file is written).
 
     Parameters
     ----------
@@ -269,12 +291,18 @@ def create_study(study_name=None, storage=None, *, sampler=None, pruner=None,
     Several workers that share a storage should not race to create the same study: create it
     here first, then start the workers with the same ``storage`` and ``study_name``.
 
+    The study records nothing about the data yet: the first search that fits on it records
+    what it runs on (data, search space, estimator parameters, cross-validation), and every
+    later search on the study must run on the same (see :class:`StudyMismatchError`).
+
     Parameters
     ----------
     study_name : str, default=None
         The study's name; None lets Optuna choose a unique one.
     storage : str, path-like, optuna.storages.BaseStorage or None, default=None
-        See :func:`make_storage`.
+        See :func:`make_storage`. None is :data:`DEFAULT_STORAGE` for a named study, and an
+        :class:`~optuna.storages.InMemoryStorage` when ``study_name`` is None too (no file is
+        written).
     sampler : optuna.samplers.BaseSampler, default=None
         The sampler of the returned study object (the searches choose their own).
     pruner : optuna.pruners.BasePruner, default=None
@@ -299,6 +327,8 @@ def create_study(study_name=None, storage=None, *, sampler=None, pruner=None,
     >>> study.study_name, study.direction.name
     ('echo', 'MAXIMIZE')
     """
+    if storage is None and study_name is None:
+        storage = InMemoryStorage()
     storage = make_storage(storage, heartbeat_interval=heartbeat_interval,
                            grace_period=grace_period, max_retry=max_retry)
     study = optuna.create_study(storage=storage, study_name=study_name, sampler=sampler,
@@ -314,6 +344,224 @@ def _check_direction(study):
             f"The study {study.study_name!r} minimizes, but searches maximize scikit-learn "
             "scores (higher is better). Use another study_name."
         )
+
+
+# ---------------------------------------------------------------------------------- fingerprints
+class StudyMismatchError(ValueError):
+    """A stored study was run on other data, another search space, estimator or CV.
+
+    A study's trials are only comparable, and its ``best_params`` only meaningful, for the data,
+    search space, estimator parameters and cross-validation they were evaluated on. The first
+    search that fits on a study records these (a fingerprint, in the study's user attribute
+    ``"seqestimators_fingerprint"``); a later fit on the same ``storage`` and ``study_name``
+    with anything else raises this error instead of reusing trials that never saw this data
+    (or, inside an outer ``cross_validate``, trials that saw its test folds).
+
+    Start a new study for the new set-up: another ``study_name``, or ``study_name=None`` (a new
+    study with a unique name, in memory unless a ``storage`` is given).
+
+    Attributes
+    ----------
+    study_name : str
+        The study.
+    differences : list of str
+        What differs: ``"data"``, ``"search space"``, ``"estimator parameters"``, ``"cv"``.
+    """
+
+    def __init__(self, message, study_name=None, differences=()):
+        super().__init__(message)
+        self.study_name = study_name
+        self.differences = list(differences)
+
+
+_ADDRESS = re.compile(r" (object )?at 0x[0-9a-fA-F]+")
+
+
+def _dotted(obj):
+    """``module.QualName`` of a class, function or other named object."""
+    module = getattr(obj, "__module__", None) or type(obj).__module__
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or \
+        type(obj).__qualname__
+    return f"{module}.{name}"
+
+
+def _stable_str(value, depth=0):
+    """A string of ``value`` that is the same in every process and run (no memory addresses).
+
+    Classes and functions are their dotted names, estimators and callbacks their class and
+    ``get_params(deep=False)``, other objects their class and public attributes, arrays a
+    hash of their values.
+    """
+    if depth > 8:
+        return _dotted(type(value))
+    if value is None or isinstance(value, (bool, str)):
+        return repr(value)
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, (Integral, Real)):
+        return repr(value)
+    if isinstance(value, type) or inspect.isroutine(value):
+        return _dotted(value)
+    if isinstance(value, (list, tuple)):
+        items = ", ".join(_stable_str(item, depth + 1) for item in value)
+        return f"[{items}]" if isinstance(value, list) else f"({items})"
+    if isinstance(value, dict):
+        items = sorted((_stable_str(k, depth + 1), _stable_str(v, depth + 1))
+                       for k, v in value.items())
+        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
+    if isinstance(value, np.ndarray):
+        digest = hashlib.sha256()
+        _hash_values(digest, value)
+        return f"array(shape={value.shape}, sha256={digest.hexdigest()[:16]})"
+    params = None
+    if callable(getattr(value, "get_params", None)):
+        with contextlib.suppress(Exception):
+            params = value.get_params(deep=False)
+    if params is None and hasattr(value, "__dict__"):
+        params = {k: v for k, v in vars(value).items() if not k.startswith("_")}
+    if params is not None:
+        inner = ", ".join(f"{k}={_stable_str(v, depth + 1)}" for k, v in sorted(params.items()))
+        return f"{_dotted(type(value))}({inner})"
+    return _ADDRESS.sub("", repr(value))
+
+
+def _hash_values(digest, value):
+    """Feed the shape and values of an array, a ragged list or a frame into ``digest``."""
+    if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor
+        value = value.detach().cpu().numpy()
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        digest.update(repr(list(getattr(value, "columns", [value.name]))).encode())
+        value = value.to_numpy()
+    if isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray)
+                                            and value.dtype == object and value.ndim == 1):
+        digest.update(f"seq[{len(value)}]".encode())
+        for item in value:
+            _hash_values(digest, item)
+        return
+    array = np.asarray(value)
+    digest.update(f"{array.shape}{array.dtype.kind}".encode())
+    if array.dtype.kind in "biuf":
+        digest.update(np.ascontiguousarray(array, dtype=np.float64).tobytes())
+    elif array.dtype.kind == "c":
+        digest.update(np.ascontiguousarray(array, dtype=np.complex128).tobytes())
+    else:
+        digest.update("\x1f".join(map(repr, array.ravel().tolist())).encode())
+
+
+def _describe(value):
+    """A short description of an array or a ragged list: its shape or its lengths."""
+    if value is None:
+        return "None"
+    if isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray)
+                                            and value.dtype == object and value.ndim == 1):
+        lengths = [_n_samples(item) if hasattr(item, "__len__") else 1 for item in value]
+        if not lengths:
+            return "0 sequences"
+        return (f"{len(lengths)} sequences of {min(lengths)}"
+                + ("" if min(lengths) == max(lengths) else f" to {max(lengths)}")
+                + " timesteps")
+    shape = getattr(value, "shape", None)
+    return f"shape {tuple(shape)}" if shape is not None else type(value).__name__
+
+
+def _data_fingerprint(X, y, groups, fit_params):
+    digest = hashlib.sha256()
+    for part in (X, y, groups):
+        digest.update(b"|")
+        if part is not None:
+            _hash_values(digest, part)
+    for name in sorted(fit_params):
+        digest.update(f"|{name}=".encode())
+        value = fit_params[name]
+        if isinstance(value, (np.ndarray, list, tuple, pd.DataFrame, pd.Series)) or \
+                hasattr(value, "detach"):
+            _hash_values(digest, value)
+        else:
+            digest.update(_stable_str(value).encode())
+    return {"X": _describe(X), "y": _describe(y), "sha256": digest.hexdigest()}
+
+
+def _fingerprint(estimator, distributions, X, y, groups, fit_params, splits, scoring,
+                 validation_share):
+    """What a study is run on, as a JSON-able dict of dicts of strings (see FINGERPRINT)."""
+    split_digest = hashlib.sha256()
+    for train, test in splits:
+        split_digest.update(b"train")
+        split_digest.update(np.asarray(train, dtype=np.int64).tobytes())
+        split_digest.update(b"test")
+        split_digest.update(np.asarray(test, dtype=np.int64).tobytes())
+    return {
+        "data": _data_fingerprint(X, y, groups, fit_params),
+        "search space": {name: distribution_to_json(dist)
+                         for name, dist in sorted(distributions.items())},
+        "estimator parameters": {
+            "class": _dotted(type(estimator)),
+            **{name: _stable_str(value)
+               for name, value in sorted(estimator.get_params(deep=False).items())},
+        },
+        "cv": {
+            "n_splits": str(len(splits)),
+            "splits sha256": split_digest.hexdigest(),
+            "scoring": _stable_str(scoring),
+            "validation_fraction": _stable_str(validation_share),
+        },
+    }
+
+
+def _differences(stored, current):
+    """``{part: [lines]}`` for the parts of two fingerprints that differ."""
+    found = {}
+    for part in ("data", "search space", "estimator parameters", "cv"):
+        old, new = stored.get(part) or {}, current.get(part) or {}
+        if old == new:
+            continue
+        lines = []
+        for key in list(dict.fromkeys([*old, *new])):
+            if old.get(key) != new.get(key) and not key.endswith("sha256"):
+                lines.append(f"{key}: {_short(old.get(key, '(not set)'))} -> "
+                             f"{_short(new.get(key, '(not set)'))}")
+        if not lines:
+            lines.append("same shapes, different values" if part == "data" else
+                         "different splits" if part == "cv" else "different values")
+        found[part] = lines
+    return found
+
+
+def _short(text, width=80):
+    text = str(text)
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def _check_fingerprint(study, fingerprint):
+    """Record ``fingerprint`` on a study that has none; raise if it holds another one."""
+    stored = study.user_attrs.get(_FINGERPRINT_ATTR)
+    if stored is None:
+        finished = study.get_trials(deepcopy=False, states=(
+            TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL))
+        if finished:
+            warnings.warn(
+                f"The study {study.study_name!r} holds {len(finished)} finished trial(s) but no "
+                "record of the data, search space and estimator they were run on (it was "
+                "created by another program or an older version). This fit records its own "
+                "and continues the study, assuming the trials were run on the same set-up.",
+                UserWarning, stacklevel=3)
+        study.set_user_attr(_FINGERPRINT_ATTR, fingerprint)
+        # Another worker may have recorded its own at the same time: the last write wins, and
+        # the check below (repeated before every trial) finds out which one it was.
+        stored = study.user_attrs.get(_FINGERPRINT_ATTR)
+    differences = _differences(stored, fingerprint)
+    if not differences:
+        return
+    details = "; ".join(f"{part}: {', '.join(lines)}" for part, lines in differences.items())
+    what = " and ".join(differences)
+    raise StudyMismatchError(
+        f"The study {study.study_name!r} was run on different {what} ({details}). Its trials "
+        "are not continued here: their scores do not apply to this fit (inside "
+        "cross_validate or another outer loop, they would even have seen its test folds). "
+        "Start a new study: pass another study_name, or study_name=None for a new study with "
+        "a unique name (kept in memory unless a storage is given), or delete this one with "
+        f"optuna.delete_study(study_name={study.study_name!r}, storage=...).",
+        study_name=study.study_name, differences=list(differences))
 
 
 # ---------------------------------------------------------------------------------- pruning
@@ -379,10 +627,14 @@ class SequenceSearchCV(OptunaSearchCV):
 
     * report the validation score of every epoch of their first CV fold to the pruner and stop
       early when it says so (``pruning=True``; the estimator gets a
-      :class:`skorch.dataset.ValidSplit` unless it has a ``train_split``);
-    * live in a persistent storage (an SQLite file by default), so that fitting again with the
-      same ``storage`` and ``study_name`` continues the study;
+      :class:`skorch.dataset.ValidSplit` holding out ``validation_fraction`` of every training
+      fold unless it has a ``train_split``);
+    * live in a persistent storage when the study is named (an SQLite file by default), so that
+      fitting again with the same ``storage`` and ``study_name`` continues the study, on the
+      same data, space, estimator and CV only (:class:`StudyMismatchError` otherwise);
     * run in ``n_jobs`` worker processes sharing that storage;
+    * are not refitted when their parameters repeat those of a finished trial of the study
+      (they take its result; user attribute ``duplicate_of``);
     * fail without stopping the study when training diverges.
 
     Use :func:`optuna_search` to build and fit it in one call.
@@ -395,21 +647,34 @@ class SequenceSearchCV(OptunaSearchCV):
     param_distributions : dict of str to optuna distribution, default=None
         The search space; None means :func:`default_param_distributions` for ``estimator``.
     n_trials : int or None, default=20
-        The total number of finished (COMPLETE or PRUNED) trials the study should hold. A new
-        study runs ``n_trials`` trials; a resumed one runs only the missing ones, and trials
-        running in other workers count as finishing. FAILED trials do not count: each process
-        makes at most as many attempts as trials were missing when it started, so calling again
-        replaces failed trials. None runs until ``timeout``.
+        The total number of finished (COMPLETE or PRUNED) trials the study should hold, not the
+        number to add. A new study runs ``n_trials`` trials; a resumed one (same ``storage``,
+        ``study_name``, data, space, estimator and CV: e.g. after the process was killed) runs
+        only the missing ones, and trials running in other workers count as finishing. FAILED
+        trials do not count: each process makes at most as many attempts as trials were missing
+        when it started, so calling again replaces failed trials. Trials that repeat the
+        parameters of an earlier one count (they cost no fit; see ``duplicate_of`` below).
+        None runs until ``timeout``.
     cv : int, cross-validation generator or iterable, default=3
         As in :func:`sklearn.model_selection.cross_validate`; the splits are drawn once per
         fit and shared by all its trials.
     scoring : str or callable, default=None
         One scikit-learn scorer (higher is better); None uses the estimator's ``score``.
     storage : str, path-like, optuna.storages.BaseStorage or None, default=None
-        Where the study lives (see :func:`make_storage`): None is the SQLite file
-        ``seqestimators-studies.db`` in the current working directory.
+        Where the study lives (see :func:`make_storage`). None with a ``study_name`` is
+        :data:`DEFAULT_STORAGE`, the SQLite file ``seqestimators-studies.db`` in the current
+        working directory (so that the study resumes); None without a ``study_name`` writes no
+        file: the study lives in an :class:`~optuna.storages.InMemoryStorage`, and with
+        ``n_jobs > 1`` in a temporary journal file shared by the workers, deleted (the study
+        copied into memory) before ``fit`` returns.
     study_name : str, default=None
-        The study to create or continue; None creates a new study with a unique name.
+        The study to create or continue; None creates a new study with a unique name. A study
+        records what it was first fitted on (a fingerprint of ``X``, ``y``, ``groups`` and fit
+        parameters; the search space; ``estimator.get_params(deep=False)``; the CV splits,
+        ``scoring`` and the validation share below) in its user attribute
+        ``"seqestimators_fingerprint"``; continuing it on anything else raises
+        :class:`StudyMismatchError`. ``random_state``, ``sampler``, ``pruner``, ``n_trials``,
+        ``timeout`` and ``n_jobs`` may change between runs.
     pruning : bool, default=True
         Prune trials on their per-epoch validation score.
     n_jobs : int, default=1
@@ -431,9 +696,17 @@ class SequenceSearchCV(OptunaSearchCV):
         The history key reported for pruning; it must be higher-is-better, like the study.
         None means the estimator's per-epoch validation score (``valid_acc`` for classifiers,
         ``valid_r2`` for regressors).
-    validation_fraction : float, default=0.2
-        The share of each training fold held out for the per-epoch validation score when
-        pruning and the estimator has no ``train_split``.
+    validation_fraction : float in (0, 1), default=0.2
+        The share of every training fold that pruned searches hold out for the per-epoch
+        validation score the pruner reads (``pruning=True`` and an estimator without
+        ``train_split`` only; otherwise unused). The trials' models are then trained on
+        ``1 - validation_fraction`` of each training fold (80 % by default), so their CV
+        scores, ``best_score_`` included, are those of models trained on less data than
+        ``best_estimator_``, which is refitted on all of ``X, y``. Every trial records the share
+        its fits held out in its user attribute ``validation_fraction`` (0.0 without a
+        validation split; a column of :func:`~seqestimators.results.results_frame`). The same
+        name as in :class:`~sklearn.neural_network.MLPClassifier`, where it is likewise only
+        used with early stopping.
     heartbeat_interval, grace_period, max_retry
         Heartbeats of RDB storages given as URLs or None (see :func:`make_storage`).
     refit : bool, default=True
@@ -463,7 +736,9 @@ class SequenceSearchCV(OptunaSearchCV):
         One entry per trial of the study, in the format of scikit-learn's searches:
         ``params``, ``param_<name>``, ``split<k>_test_score``, ``mean_test_score``,
         ``std_test_score``, ``rank_test_score``, fit and score times, and the trial's
-        ``number`` and ``state`` (NaN scores for trials that did not complete).
+        ``number``, ``state`` (NaN scores for trials that did not complete),
+        ``validation_fraction`` and ``duplicate_of`` (the number of the earlier trial whose
+        result a trial with the same parameters took, NaN for the others).
     n_splits_ : int
         Number of cross-validation splits.
     refit_time_ : float
@@ -473,6 +748,12 @@ class SequenceSearchCV(OptunaSearchCV):
     sample_indices_ : ndarray
         Indices of the samples searched on (all of them).
 
+    Raises
+    ------
+    StudyMismatchError
+        From ``fit``, when the named study holds trials of another data set, search space,
+        estimator or CV.
+
     See Also
     --------
     optuna_search : Build and fit this search in one call.
@@ -480,7 +761,6 @@ class SequenceSearchCV(OptunaSearchCV):
 
     Examples
     --------
-    >>> import optuna
     >>> from seqestimators import RNNClassifier
     >>> from seqestimators.datasets import make_delayed_echo
     >>> from seqestimators.search import SequenceSearchCV, default_param_distributions
@@ -488,7 +768,7 @@ class SequenceSearchCV(OptunaSearchCV):
     >>> search = SequenceSearchCV(
     ...     RNNClassifier(hidden_size=8, max_epochs=5, random_state=0),
     ...     default_param_distributions(hidden_size=[4, 8], num_layers=None),
-    ...     n_trials=3, storage=optuna.storages.InMemoryStorage(), random_state=0)
+    ...     n_trials=3, random_state=0)  # no study_name, no storage: in memory, no file
     >>> search.fit(X, y).study_.trials_dataframe()["state"].tolist()
     ['COMPLETE', 'COMPLETE', 'COMPLETE']
     """
@@ -587,22 +867,39 @@ class SequenceSearchCV(OptunaSearchCV):
         trial_estimator = self._trial_estimator()
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         splits = list(cv.split(X, y, groups))
+        self._check_validation_split(splits)
         scorer = check_scoring(self.estimator, scoring=self.scoring)
         n_jobs = effective_n_jobs(self.n_jobs)
+        validation_share = _validation_share(trial_estimator)
+        fingerprint = _fingerprint(self.estimator, distributions, X, y, groups, fit_params,
+                                   splits, self.scoring, validation_share)
         problem = _Problem(trial_estimator, distributions, X, y, groups, splits, scorer,
-                           fit_params)
+                           fit_params, fingerprint, validation_share)
+        self._warn_small_space(distributions)
 
-        with _optuna_quiet(self.verbose):
-            storage = self._make_storage()
+        with contextlib.ExitStack() as cleanup, _optuna_quiet(self.verbose):
+            where = self.storage
+            temporary = False
+            if self.storage is None and self.study_name is None:
+                # Nothing to resume: no file. Worker processes share a temporary journal.
+                if n_jobs > 1 and (self.n_trials is None or self.n_trials > 1):
+                    folder = cleanup.enter_context(tempfile.TemporaryDirectory(
+                        prefix="seqestimators-study-", ignore_cleanup_errors=True))
+                    where, temporary = os.path.join(folder, "study.log"), True
+                else:
+                    where = InMemoryStorage()
+            storage = self._make_storage(where)
             if n_jobs > 1 and isinstance(storage, InMemoryStorage):
                 raise ValueError(
                     f"n_jobs={self.n_jobs} runs trials in worker processes that share the "
-                    "study through its storage, which an InMemoryStorage cannot do. Use "
-                    "storage=None (an SQLite file), a journal file or a database URL."
+                    "study through its storage, which an InMemoryStorage cannot do. Use a "
+                    "journal file (storage='studies.log'), a database URL, or leave storage "
+                    "and study_name at None (a temporary journal file, deleted after fit)."
                 )
             study = optuna.create_study(storage=storage, study_name=self.study_name,
                                         direction="maximize", load_if_exists=True)
             _check_direction(study)
+            _check_fingerprint(study, fingerprint)
             budget = self._missing_trials(study)
             if budget is not None:
                 n_jobs = min(n_jobs, budget)  # no worker without a trial to run
@@ -610,12 +907,19 @@ class SequenceSearchCV(OptunaSearchCV):
                 self._optimize(study, problem, budget, worker=0)
             else:
                 Parallel(n_jobs=n_jobs, backend="loky")(
-                    delayed(_run_worker)(self, study.study_name, problem, budget, worker)
+                    delayed(_run_worker)(self, where, study.study_name, problem, budget,
+                                         worker)
                     for worker in range(n_jobs)
                 )
                 # A fresh storage object sees every worker's trials (no process-local cache).
                 study = optuna.load_study(study_name=study.study_name,
-                                          storage=self._make_storage())
+                                          storage=self._make_storage(where))
+            if temporary:
+                # Keep the study in memory; the journal file goes with its folder.
+                memory = InMemoryStorage()
+                optuna.copy_study(from_study_name=study.study_name,
+                                  from_storage=study._storage, to_storage=memory)
+                study = optuna.load_study(study_name=study.study_name, storage=memory)
         self.study_ = study
         self.n_splits_ = len(splits)
         self.sample_indices_ = np.arange(_n_samples(X))
@@ -671,9 +975,38 @@ class SequenceSearchCV(OptunaSearchCV):
         params[prefix + "callbacks"] = callbacks
         return estimator.set_params(**params)
 
-    def _make_storage(self):
-        return make_storage(self.storage, heartbeat_interval=self.heartbeat_interval,
+    def _make_storage(self, storage):
+        return make_storage(storage, heartbeat_interval=self.heartbeat_interval,
                             grace_period=self.grace_period, max_retry=self.max_retry)
+
+    def _check_validation_split(self, splits):
+        """The validation split of pruned trials must leave samples on both of its sides."""
+        if not self.pruning:
+            return
+        net, _ = _final_estimator(self.estimator)
+        if net.get_params(deep=False).get("train_split") is not None:
+            return  # the estimator's own train_split, used as it is
+        smallest = min(len(train) for train, _ in splits)
+        n_valid = math.ceil(self.validation_fraction * smallest)
+        if n_valid < 1 or n_valid >= smallest:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} holds out {n_valid} of the "
+                f"{smallest} samples of the smallest training fold for the per-epoch validation "
+                "score of pruning, which leaves no sample to train or to validate on. Choose a "
+                "validation_fraction between 1/n and 1 - 1/n of the training fold size, or "
+                "pass pruning=False."
+            )
+
+    def _warn_small_space(self, distributions):
+        size = _space_size(distributions)
+        if self.n_trials is not None and size < self.n_trials:
+            warnings.warn(
+                f"The search space holds only {size} distinct parameter set(s), fewer than "
+                f"n_trials={self.n_trials}: the trials beyond them repeat earlier parameters. "
+                "They are not refitted but take the result of the earlier trial (user "
+                "attribute 'duplicate_of'); lower n_trials, or use GridSearchCV or "
+                "optuna.samplers.BruteForceSampler to evaluate each parameter set once.",
+                UserWarning, stacklevel=3)
 
     def _missing_trials(self, study):
         """How many trials this fit should still run (None: no limit)."""
@@ -719,8 +1052,14 @@ class SequenceSearchCV(OptunaSearchCV):
                     f"The study already holds {self.n_trials} trials (started by other "
                     "workers at the same time); this one was not run."
                 )
+        # Another worker may have claimed a new study for another set-up at the same instant.
+        _check_fingerprint(trial.study, problem.fingerprint)
         params = {name: _suggest(trial, name, dist)
                   for name, dist in problem.distributions.items()}
+        trial.set_user_attr("validation_fraction", problem.validation_share)
+        twin = _finished_twin(trial, params)
+        if twin is not None:
+            return _repeat(trial, twin)
         estimator = clone(problem.estimator).set_params(**params)
         token = _ACTIVE_TRIAL.set(_TrialContext(trial))
         try:
@@ -786,10 +1125,41 @@ class SequenceSearchCV(OptunaSearchCV):
         return results
 
 
+def _finished_twin(trial, params):
+    """The first finished (COMPLETE or PRUNED) trial of the study with exactly ``params``."""
+    for other in trial.study.get_trials(deepcopy=False,
+                                        states=(TrialState.COMPLETE, TrialState.PRUNED)):
+        if other.number != trial.number and other.params == params:
+            return other
+    return None
+
+
+def _repeat(trial, twin):
+    """Give ``trial`` the result of ``twin`` (same parameters, same study) without fitting.
+
+    Optuna's pattern for duplicated parameters: the value of a COMPLETE twin is returned, a
+    PRUNED twin's trial is pruned again at the same step; the scores recorded as user attributes
+    are copied, and ``duplicate_of`` names the twin.
+    """
+    for key, value in twin.user_attrs.items():
+        if key != "duplicate_of":
+            trial.set_user_attr(key, value)
+    trial.set_user_attr("duplicate_of", twin.number)
+    if twin.state == TrialState.PRUNED:
+        for step, value in sorted(twin.intermediate_values.items()):
+            trial.report(value, step)
+        raise optuna.TrialPruned(
+            f"Trial {trial.number} repeats the parameters of trial {twin.number}, which was "
+            "pruned."
+        )
+    return twin.value
+
+
 class _Problem:
     """What every trial evaluates: the estimator, the space, the data and the splits."""
 
-    def __init__(self, estimator, distributions, X, y, groups, splits, scorer, fit_params):
+    def __init__(self, estimator, distributions, X, y, groups, splits, scorer, fit_params,
+                 fingerprint, validation_share):
         self.estimator = estimator
         self.distributions = distributions
         self.X = X
@@ -798,16 +1168,53 @@ class _Problem:
         self.splits = splits
         self.scorer = scorer
         self.fit_params = fit_params
+        self.fingerprint = fingerprint
+        self.validation_share = validation_share
 
 
-def _run_worker(search, study_name, problem, budget, worker):
+def _run_worker(search, storage, study_name, problem, budget, worker):
     """One worker process: load the shared study and run trials until the study is full."""
     import torch
 
     torch.set_num_threads(1)
     with _optuna_quiet(search.verbose):
-        study = optuna.load_study(study_name=study_name, storage=search._make_storage())
+        study = optuna.load_study(study_name=study_name, storage=search._make_storage(storage))
         search._optimize(study, problem, budget, worker)
+
+
+def _validation_share(estimator):
+    """The share of each training fold that the trials' fits hold out for validation.
+
+    0.0 when they train on all of it (no ``train_split``), the fraction of a
+    :class:`~skorch.dataset.ValidSplit`, and None when the split is something else.
+    """
+    net, _ = _final_estimator(estimator)
+    split = net.get_params(deep=False).get("train_split") if hasattr(net, "get_params") else None
+    if split is None:
+        return 0.0
+    if isinstance(split, ValidSplit):
+        if isinstance(split.cv, Real) and not isinstance(split.cv, Integral):
+            return float(split.cv)
+        if isinstance(split.cv, Integral) and split.cv > 1:
+            return 1.0 / int(split.cv)
+    return None
+
+
+def _space_size(distributions):
+    """How many distinct parameter sets the space holds (inf for a continuous one)."""
+    size = 1
+    for dist in distributions.values():
+        if isinstance(dist, CategoricalDistribution):
+            size *= len(dist.choices)
+        elif isinstance(dist, IntDistribution) and not dist.log:
+            size *= (dist.high - dist.low) // dist.step + 1
+        elif isinstance(dist, IntDistribution):
+            size *= dist.high - dist.low + 1
+        elif isinstance(dist, FloatDistribution) and dist.step is not None:
+            size *= int(round((dist.high - dist.low) / dist.step)) + 1
+        else:
+            return math.inf
+    return size
 
 
 def _n_samples(X):
@@ -840,9 +1247,11 @@ def optuna_search(estimator, X, y, *, param_distributions=None, n_trials=20, cv=
     """Search cell type, hidden size and state policy (and more) with Optuna; return the fit.
 
     Builds a :class:`SequenceSearchCV` and fits it on ``X, y``. With the same ``storage`` and
-    ``study_name``, a second call continues the same study: it runs only the trials still
-    missing to reach ``n_trials`` finished ones (none are lost when a run was killed) and refits
-    the best of all of them.
+    ``study_name`` (and the same data, search space, estimator and CV), a second call continues
+    the same study: it runs only the trials still missing to reach ``n_trials`` finished ones
+    (none are lost when a run was killed) and refits the best of all of them. A named study
+    refuses other data, space, estimator parameters or CV (:class:`StudyMismatchError`).
+    Without ``study_name`` and ``storage``, nothing is written to disk.
 
     Parameters
     ----------
@@ -863,12 +1272,15 @@ def optuna_search(estimator, X, y, *, param_distributions=None, n_trials=20, cv=
     scoring : str or callable, default=None
         A scikit-learn scorer; None uses the estimator's ``score``.
     storage : str, path-like, optuna.storages.BaseStorage or None, default=None
-        None is the SQLite file ``seqestimators-studies.db`` in the current directory; a path
-        ending in ``.log`` / ``.journal`` is a journal file for several processes; another
+        None keeps a study without ``study_name`` in memory (no file; a temporary journal
+        file, deleted afterwards, when ``n_jobs > 1``) and a named study in the SQLite file
+        ``seqestimators-studies.db`` in the current directory (:data:`DEFAULT_STORAGE`); a
+        path ending in ``.log`` / ``.journal`` is a journal file for several processes; another
         string is a database URL (e.g. PostgreSQL for several machines). See
         :func:`make_storage`.
     study_name : str, default=None
-        Name of the study to create or continue; None creates a new, uniquely named one.
+        Name of the study to create or continue; None creates a new, uniquely named one. A
+        named study is tied to the data, space, estimator parameters and CV of its first fit.
     pruning : bool, default=True
         Stop unpromising trials early on their per-epoch validation score.
     n_jobs : int, default=1
@@ -886,6 +1298,12 @@ def optuna_search(estimator, X, y, *, param_distributions=None, n_trials=20, cv=
     search : SequenceSearchCV
         The fitted search: ``best_estimator_``, ``best_params_``, ``best_score_``, ``study_``,
         ``cv_results_`` and ``trials_dataframe()``.
+
+    Raises
+    ------
+    StudyMismatchError
+        When the named study in ``storage`` was run on other data, another search space,
+        other estimator parameters or another CV; pass another ``study_name`` (or None).
 
     Examples
     --------
