@@ -16,7 +16,8 @@ Subcommands:
     combination.
 
 Each subcommand is a function ``_cmd_<name>(args) -> int`` registered in :func:`build_parser`;
-add new ones the same way.
+add new ones the same way. Heavy libraries (torch, skorch, scikit-learn, Optuna, pandas,
+Matplotlib) are imported inside the commands that need them, so that ``--help`` answers at once.
 """
 
 from __future__ import annotations
@@ -34,14 +35,25 @@ __all__ = ["TASKS", "TASK_ALIASES", "Task", "build_parser", "main"]
 
 @dataclass(frozen=True)
 class Task:
-    """A built-in synthetic task: its generator, small-size arguments and a short description."""
+    """A built-in synthetic task: its generator, small-size arguments and a short description.
+
+    ``generator_name`` names a function of :mod:`seqestimators.datasets`; it is imported only
+    when the task is used (``generator``), so that building the parser imports nothing heavy.
+    """
 
     name: str
-    generator: Callable
+    generator_name: str
     size_kwargs: dict
     target_type: str
     remember: str
     plot_kwargs: dict = field(default_factory=dict)
+
+    @property
+    def generator(self) -> Callable:
+        """The generator function, e.g. :func:`seqestimators.datasets.make_burst`."""
+        from . import datasets
+
+        return getattr(datasets, self.generator_name)
 
     def generate(self, n_samples, random_state=None, **kwargs):
         """Call the generator with this task's small sizes; returns its Bunch."""
@@ -49,36 +61,25 @@ class Task:
 
 
 def _tasks():
-    from .datasets import (
-        make_adding_problem,
-        make_ball_trajectory,
-        make_burst,
-        make_copy_memory,
-        make_degradation,
-        make_delayed_echo,
-        make_flipflop,
-        make_saturated_integral,
-    )
-
     return {
         task.name: task
         for task in [
-            Task("burst", make_burst, {}, "per-timestep binary",
+            Task("burst", "make_burst", {}, "per-timestep binary",
                  "whether the burst has already passed"),
-            Task("delayed_echo", make_delayed_echo, {}, "per-timestep binary",
+            Task("delayed_echo", "make_delayed_echo", {}, "per-timestep binary",
                  "the input `delay` steps back", {"drawstyle": "steps-post"}),
-            Task("saturated_integral", make_saturated_integral, {"n_timesteps": 200},
+            Task("saturated_integral", "make_saturated_integral", {"n_timesteps": 200},
                  "per-timestep continuous", "the running clipped sum of the inputs"),
-            Task("ball_trajectory", make_ball_trajectory, {}, "per-timestep continuous",
+            Task("ball_trajectory", "make_ball_trajectory", {}, "per-timestep continuous",
                  "the velocity (two past heights)"),
-            Task("degradation", make_degradation, {}, "per-timestep continuous",
+            Task("degradation", "make_degradation", {}, "per-timestep continuous",
                  "nothing with feedback; the history in closed loop",
                  {"features": ["temperature", "humidity"], "secondary_y": True}),
-            Task("adding_problem", make_adding_problem, {}, "per-sequence continuous",
+            Task("adding_problem", "make_adding_problem", {}, "per-sequence continuous",
                  "the first marked value until the second"),
-            Task("copy_memory", make_copy_memory, {"delay": 30}, "per-timestep 9-class",
+            Task("copy_memory", "make_copy_memory", {"delay": 30}, "per-timestep 9-class",
                  "10 symbols over the blank delay", {"drawstyle": "steps-post"}),
-            Task("flipflop", make_flipflop, {}, "per-timestep 3-channel sign (-1/0/1)",
+            Task("flipflop", "make_flipflop", {}, "per-timestep 3-channel sign (-1/0/1)",
                  "the sign of each channel's last pulse",
                  {"drawstyle": "steps-post", "offset": 3.0}),
         ]
@@ -120,7 +121,7 @@ def _cmd_tasks(args):
                 n_sequences=min(3, args.n_samples),
                 feature_names=bunch.feature_names,
                 target_names=bunch.target_names,
-                title=f"{task.name} ({task.generator.__name__})",
+                title=f"{task.name} ({task.generator_name})",
                 **task.plot_kwargs,
             )
             paths.append(save_figure(fig, out_dir / f"{task.name}.png"))
@@ -232,7 +233,7 @@ def _task_data(task, args):
 
 
 def _make_estimator(task, args):
-    from . import RNNClassifier, RNNRegressor
+    from .estimators import RNNClassifier, RNNRegressor
 
     cls = RNNClassifier if task.name in _CLASSIFICATION_TASKS else RNNRegressor
     return cls(max_epochs=args.max_epochs, batch_size=args.batch_size, lr=args.lr,
@@ -254,13 +255,16 @@ def _format_table(frame):
 
 
 class _ProgressBar:
-    """An Optuna study callback that advances a progress bar once per finished trial.
+    """A progress bar on stderr, advanced once per finished trial or fit.
 
-    Uses tqdm (a dependency of Optuna) when it can be imported, else prints one line per trial.
+    As an Optuna study callback (``bar(study, trial)``) it shows the best value so far; ``tick()``
+    advances it from anything else (the grid search's fits). Uses tqdm (a dependency of Optuna)
+    when it can be imported, else prints one line per step.
     """
 
-    def __init__(self, total, initial=0, enabled=True):
+    def __init__(self, total, initial=0, enabled=True, desc="trials", unit="trial"):
         self.total, self.count, self.enabled = total, initial, enabled
+        self.unit = unit
         self._bar = None
         if not enabled:
             return
@@ -268,7 +272,7 @@ class _ProgressBar:
             from tqdm.auto import tqdm
         except ImportError:  # pragma: no cover - tqdm comes with optuna
             return
-        self._bar = tqdm(total=total, initial=initial, desc="trials", unit="trial",
+        self._bar = tqdm(total=total, initial=initial, desc=desc, unit=unit,
                          file=sys.stderr, dynamic_ncols=True)
 
     def __call__(self, study, trial):
@@ -284,9 +288,39 @@ class _ProgressBar:
             print(f"trial {trial.number} {trial.state.name.lower()} "
                   f"({self.count}/{self.total}), best so far {best}", file=sys.stderr)
 
+    def tick(self):
+        self.count += 1
+        if self._bar is not None:
+            self._bar.update(1)
+        elif self.enabled:
+            print(f"{self.unit} {self.count}/{self.total} done", file=sys.stderr)
+
     def close(self):
         if self._bar is not None:
             self._bar.close()
+
+
+def _fit_counter(tick):
+    """A skorch callback that calls ``tick()`` at the end of every fit of a (cloned) estimator.
+
+    ``tick`` is a plain function: clones deep-copy the callback but share the function, so every
+    fit of a grid search in this process advances the same bar.
+    """
+    from skorch.callbacks import Callback
+
+    class FitCounter(Callback):
+        def __init__(self, tick):
+            self.tick = tick
+
+        def on_train_end(self, net, **kwargs):
+            self.tick()
+
+    return FitCounter(tick)
+
+
+def _status(text):
+    """Say on stderr what runs now (the long steps between the tables)."""
+    print(text, file=sys.stderr, flush=True)
 
 
 def _n_finished_trials(storage, study_name):
@@ -373,7 +407,45 @@ def _print_results(frame, params, *, optuna, score_name):
                   "it was stopped)")
 
 
-def _report(args, search, frame, param_names, test, *, kind):
+def _refit_best(search, estimator, train, score_name):
+    """Refit the best configuration on all training sequences (the searches run refit=False).
+
+    Done here rather than inside the search so that the command can say that it runs.
+    """
+    from sklearn.base import clone
+
+    config = ", ".join(f"{k}={v!r}" for k, v in search.best_params_.items())
+    _status(f"refitting the best configuration ({config}) on all {len(train.target)} training "
+            "sequences...")
+    best = clone(estimator).set_params(**search.best_params_)
+    with _quiet_warnings():
+        best.fit(train.data, train.target)
+    search.best_estimator_ = best
+    return best
+
+
+def _wrong_timesteps(y_true, y_pred):
+    """``(n_wrong, n_total)`` for per-timestep class labels of equal shapes, else None."""
+    import numpy as np
+
+    try:
+        y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    except ValueError:  # ragged
+        return None
+    if y_true.shape != y_pred.shape or y_true.dtype == object:
+        return None
+    return int((y_true != y_pred).sum()), int(y_true.size)
+
+
+def _score_text(score_name, score, wrong):
+    """``accuracy 0.9999 (3 of 24960 timesteps wrong)``: a rounded 1.000 never hides errors."""
+    if wrong is None:
+        return f"{score_name} {score:.4f}"
+    n_wrong, n_total = wrong
+    return f"{score_name} {score:.4f} ({n_wrong} of {n_total} timesteps wrong)"
+
+
+def _report(args, search, estimator, frame, param_names, train, test, *, kind):
     """Print the table and the best configuration; write results.csv and the PNG plots."""
     from .plotting import (
         plot_learning_curves,
@@ -388,14 +460,21 @@ def _report(args, search, frame, param_names, test, *, kind):
     is_classifier = task.name in _CLASSIFICATION_TASKS
     score_name = _SCORE_NAME[is_classifier]
     _print_results(frame, param_names, optuna=kind == "study", score_name=score_name)
-    best = search.best_estimator_
+    sys.stdout.flush()
+    best = _refit_best(search, estimator, train, score_name)
     test_score = best.score(test.data, test.target)
+    y_pred = best.predict(test.data)
+    wrong = _wrong_timesteps(test.target, y_pred) if is_classifier else None
     config = ", ".join(f"{k}={v!r}" for k, v in search.best_params_.items())
     print(f"\nbest configuration: {config}")
     print(f"  mean cross-validated {score_name}: {search.best_score_:.4f}")
     print(f"  {score_name} of the refitted model on {len(test.target)} fresh sequences: "
-          f"{test_score:.4f}")
+          f"{test_score:.4f}" + (f" ({wrong[0]} of {wrong[1]} timesteps wrong)" if wrong else ""))
+    sys.stdout.flush()
 
+    names = ["results.csv", "heatmap.png"] + (["optimization_history.png"] if kind == "study"
+                                              else []) + ["predictions.png"]
+    _status(f"writing {', '.join(names)} to {out_dir}...")
     paths = []
     csv_path = out_dir / "results.csv"
     frame.to_csv(csv_path, index=False)
@@ -412,22 +491,22 @@ def _report(args, search, frame, param_names, test, *, kind):
         fig = plot_optimization_history(search.study_, ylabel=f"mean CV {score_name}",
                                         title=f"{task.name}: Optuna trials")
         paths.append(save_figure(fig, out_dir / "optimization_history.png"))
-    y_pred = best.predict(test.data)
     fig = plot_predictions(
         test.data, test.target, y_pred, n_sequences=min(3, len(test.target)),
         feature_names=test.feature_names, target_names=test.target_names,
-        title=f"{task.name}: best model ({config}) on fresh sequences, "
-              f"{score_name} {test_score:.3f}",
+        title=f"{task.name}: best model ({config})\non {len(test.target)} fresh sequences: "
+              f"{_score_text(score_name, test_score, wrong)}",
         **task.plot_kwargs)
     paths.append(save_figure(fig, out_dir / "predictions.png"))
-    paths.append(save_figure(_learning_curves(args, search, frame, plot_learning_curves),
+    paths.append(save_figure(_learning_curves(args, estimator, search, frame,
+                                              plot_learning_curves),
                              out_dir / "learning_curves.png"))
     print()
     for path in paths:
         print(f"wrote {path}")
 
 
-def _learning_curves(args, search, frame, plot_learning_curves):
+def _learning_curves(args, estimator, search, frame, plot_learning_curves):
     """Learning curves of the best configuration of each state policy, with a validation split.
 
     The refitted best estimator trains without a validation split; these fits hold out 20% of
@@ -443,13 +522,16 @@ def _learning_curves(args, search, frame, plot_learning_curves):
     else:
         picks = done.head(1)
     names = [c for c in search.best_params_ if c in picks.columns] or list(search.best_params_)
-    models = {}
     train = args._train
+    _status(f"training the best configuration of each state policy again ({len(picks)} "
+            f"fit(s), 20% of the {len(train.target)} sequences held out for validation) for "
+            "learning_curves.png...")
+    models = {}
     for _, row in picks.iterrows():
         params = {name: row[name] for name in names if name in row}
         params = {k: (v.item() if hasattr(v, "item") else v) for k, v in params.items()}
         label = " ".join(str(v) for v in params.values())
-        est = clone(search.estimator).set_params(
+        est = clone(estimator).set_params(
             **params, train_split=ValidSplit(0.2, stratified=False, random_state=args.seed))
         with _quiet_warnings():
             models[label] = est.fit(train.data, train.target)
@@ -471,6 +553,47 @@ def _prepare(args, parser):
     return task, train, test, estimator
 
 
+#: The command-line settings that change a study's results; with the task, they name the study.
+_RESULT_SETTINGS = ("n_samples", "n_timesteps", "task_param", "cells", "hidden_sizes",
+                    "policies", "cv", "max_epochs", "batch_size", "lr", "seed", "sampler",
+                    "pruning")
+
+
+def _default_study_name(task, args):
+    """``TASK-HASH``: the task and a short hash of every setting that changes results.
+
+    An identical command resumes its study; changing the data (``--n-samples``,
+    ``--task-param``, ...), the search space, the training or the sampler starts another one
+    in the same storage. ``--trials``, ``--timeout``, ``--jobs``, ``--device`` and the output
+    options do not change the name.
+    """
+    import hashlib
+    import json
+
+    settings = {"task": task.name}
+    for name in _RESULT_SETTINGS:
+        value = getattr(args, name)
+        if name == "task_param":
+            value = sorted([k, repr(v)] for k, v in (value or []))
+        settings[name] = value
+    text = json.dumps(settings, sort_keys=True, default=repr)
+    return f"{task.name}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+
+
+def _study_mismatch_error():
+    """``seqestimators.search.StudyMismatchError``, or ``()`` (catches nothing) without it."""
+    from . import search
+
+    return getattr(search, "StudyMismatchError", ())
+
+
+def _error(args, message):
+    """Print a one-line error like argparse does; the command returns exit status 2."""
+    print(f"seqestimators {args.command}: error: {' '.join(str(message).split())}",
+          file=sys.stderr)
+    return 2
+
+
 def _cmd_study(args):
     import optuna
 
@@ -485,13 +608,17 @@ def _cmd_study(args):
     if storage is None:
         storage = "sqlite:///" + (Path(args.output).resolve() / "study.db").as_posix()
         shown_storage = "sqlite:///" + (Path(args.output) / "study.db").as_posix()
-    study_name = args.study_name or task.name
+    study_name = args.study_name or _default_study_name(task, args)
     with _quiet_warnings():
         done = _n_finished_trials(storage, study_name)
     print(f"task {task.name}: X {_shape(train.data)}, y {_shape(train.target)}; "
           f"{type(estimator).__name__}, {args.cv}-fold CV, up to {args.max_epochs} epochs")
-    _say(f"study {study_name!r} in {shown_storage}: {done} finished trial(s) stored, "
+    named = "" if args.study_name else (
+        " (named after the task and a hash of the data, search and training settings: the "
+        "same command resumes it, other settings start another study)")
+    _say(f"study {study_name!r} in {shown_storage}{named}: {done} finished trial(s) stored, "
          f"running {max(args.trials - done, 0)} more (pruning {'on' if args.pruning else 'off'})")
+    sys.stdout.flush()
     with _quiet_warnings():
         sampler = {"tpe": lambda: None,
                    "random": lambda: optuna.samplers.RandomSampler(seed=args.seed),
@@ -505,19 +632,28 @@ def _cmd_study(args):
                 estimator, train.data, train.target, param_distributions=distributions,
                 n_trials=args.trials, cv=args.cv, storage=storage, study_name=study_name,
                 pruning=args.pruning, n_jobs=args.jobs, timeout=args.timeout,
-                random_state=args.seed, sampler=sampler,
+                random_state=args.seed, sampler=sampler, refit=False,
                 callbacks=[progress] if args.jobs == 1 else None,
                 verbose=int(args.progress and args.jobs != 1))
+    except _study_mismatch_error() as exc:
+        return _error(args, exc)
     finally:
         progress.close()
     frame = results_frame(search)
-    _report(args, search, frame, list(space), test, kind="study")
+    if not (frame["state"] == "COMPLETE").any():
+        _print_results(frame, list(space), optuna=True,
+                       score_name=_SCORE_NAME[task.name in _CLASSIFICATION_TASKS])
+        return _error(args, f"no trial of the study {study_name!r} completed, so there is no "
+                      "best configuration to refit (see the table; try --no-pruning or more "
+                      "--max-epochs)")
+    _report(args, search, estimator, frame, list(space), train, test, kind="study")
     if "carry" in args.policies:
-        _print_carry_note()
+        _print_carry_note(frame, "value", task.name in _CLASSIFICATION_TASKS)
     return 0
 
 
 def _cmd_grid(args):
+    from sklearn.base import clone
     from sklearn.model_selection import GridSearchCV
 
     from .results import results_frame
@@ -525,17 +661,33 @@ def _cmd_grid(args):
     task, train, test, estimator = _prepare(args, args._parser)
     grid = {"cell": args.cells, "hidden_size": args.hidden_sizes, "state_policy": args.policies}
     n_candidates = len(args.cells) * len(args.hidden_sizes) * len(args.policies)
+    n_fits = args.cv * n_candidates
     print(f"task {task.name}: X {_shape(train.data)}, y {_shape(train.target)}; "
           f"{type(estimator).__name__}, {args.max_epochs} epochs")
     print(f"fitting {args.cv} folds for each of {n_candidates} candidates, totalling "
-          f"{args.cv * n_candidates} fits ({args.jobs} job(s))")
-    search = GridSearchCV(estimator, grid, cv=args.cv, n_jobs=args.jobs)
-    with _quiet_warnings():
-        search.fit(train.data, train.target)
+          f"{n_fits} fits ({args.jobs} job(s))")
+    sys.stdout.flush()
+    progress = _ProgressBar(n_fits, desc="fits", unit="fit", enabled=args.jobs == 1)
+    searched = estimator
+    if args.jobs == 1:
+        def tick():  # a plain function: shared by every clone of the callback
+            progress.tick()
+
+        searched = clone(estimator).set_params(callbacks=[("cli_progress", _fit_counter(tick))])
+    else:
+        _status(f"running the {n_fits} fits in {args.jobs} processes (scikit-learn reports "
+                "each one)...")
+    search = GridSearchCV(searched, grid, cv=args.cv, n_jobs=args.jobs, refit=False,
+                          verbose=2 if args.jobs != 1 else 0)
+    try:
+        with _quiet_warnings():
+            search.fit(train.data, train.target)
+    finally:
+        progress.close()
     frame = results_frame(search)
-    _report(args, search, frame, list(grid), test, kind="grid")
+    _report(args, search, estimator, frame, list(grid), train, test, kind="grid")
     if "carry" in args.policies:
-        _print_carry_note()
+        _print_carry_note(frame, "mean_test_score", task.name in _CLASSIFICATION_TASKS)
     return 0
 
 
@@ -546,12 +698,47 @@ def _say(text):
     print(textwrap.fill(text, width=100, break_long_words=False, break_on_hyphens=False))
 
 
-def _print_carry_note():
+#: How far carry's best score must stay below the best reset/learned one for the note to say
+#: that carrying the state made the network fall back to a memoryless answer.
+_CARRY_MARGIN = 0.02
+
+
+def _best_by_policy(frame, values):
+    """The best score of each state policy over the completed trials / candidates."""
+    done = frame[frame[values].notna()]
+    if "state" in done.columns:
+        done = done[done["state"] == "COMPLETE"]
+    return done.groupby("state_policy")[values].max().to_dict()
+
+
+def _print_carry_note(frame, values, is_classifier):
+    """Explain carry; claim that it fell back to a memoryless answer only when the table shows it.
+
+    That is when carry's best score is more than :data:`_CARRY_MARGIN` below the best score of
+    the reset/learned configurations.
+    """
+    score_name = _SCORE_NAME[is_classifier]
+    best = _best_by_policy(frame, values)
+    carry = best.get("carry")
+    others = {p: v for p, v in best.items() if p != "carry"}
+    what = ("note: state_policy='carry' hands the final hidden state of each batch to the next "
+            "one, so on independent sequences every sequence starts where an unrelated one "
+            "ended (the warning it raises in fit is silenced here).")
     print()
-    _say("note: state_policy='carry' hands the final hidden state of each batch to the next "
-         "one; on independent sequences every sequence then starts where an unrelated one "
-         "ended, and the network falls back to a memoryless answer (the warning it raises in "
-         "fit is silenced here).")
+    if carry is None or not others:
+        _say(what)
+        return
+    policy, other = max(others.items(), key=lambda item: item[1])
+    if carry < other - _CARRY_MARGIN:
+        _say(f"{what} Here that costs it: its best mean CV {score_name} is {carry:.4f} against "
+             f"{other:.4f} with state_policy={policy!r}; the network falls back to an answer "
+             "that does not use its memory across the sequence.")
+    else:
+        relation = ("at least as high as" if carry >= other
+                    else f"within {_CARRY_MARGIN} of")
+        _say(f"{what} Here it did not hold the network back: its best mean CV {score_name} "
+             f"({carry:.4f}) is {relation} the best with state_policy={policy!r} "
+             f"({other:.4f}).")
 
 
 def _add_search_parsers(subparsers):
@@ -656,16 +843,24 @@ def _positive_int(text):
     return value
 
 
+def _version():
+    """The installed version, read from the package metadata (imports nothing heavy)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("seqestimators")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0.0.0"
+
+
 def build_parser():
     """The argument parser of the ``seqestimators`` program, one subparser per command."""
-    from . import __version__
-
     parser = argparse.ArgumentParser(
         prog="seqestimators",
         description="Recurrent estimators (RNN, LSTM, GRU) for scikit-learn: built-in sequence "
         "tasks, studies and benchmarks.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     tasks = subparsers.add_parser(

@@ -6,7 +6,8 @@ in scripts, tests and servers. Save a figure with :func:`save_figure` (or ``fig.
 show one in a notebook or in the Sphinx plot directive, pass a pyplot figure as ``fig``.
 
 Colours follow the figures of the questions this project answers: inputs in blue, targets in
-red, predictions in green.
+red, predictions in green. A target is drawn as a broad, pale band beneath the thin prediction,
+so that the two stay visible where they agree.
 """
 
 from __future__ import annotations
@@ -86,6 +87,25 @@ def _shades(color_map, n):
     return [cmap(v) for v in np.linspace(0.9, 0.45, n)]
 
 
+def _wrong_timesteps(ys, preds, row):
+    """``(n_wrong, n_timesteps)`` of one row when target and prediction are class labels."""
+    if ys is None or preds is None:
+        return None
+    target, pred = ys[row], preds[row]
+    if target.shape != pred.shape or len(target) < 2:
+        return None
+    if not (np.all(target == np.round(target)) and np.all(pred == np.round(pred))):
+        return None  # continuous values: no "wrong" timestep
+    return int(np.any(target != pred, axis=1).sum()), len(target)
+
+
+def _default_ylabel(has_target, has_pred, secondary_y):
+    drawn = ["target"] * bool(has_target) + ["prediction"] * bool(has_pred)
+    if secondary_y and drawn:
+        return f"input (left axis), {' and '.join(drawn)} (right axis)"
+    return " and ".join([", ".join(["input", *drawn[:-1]]), *drawn[-1:]])
+
+
 def plot_sequences(
     X,
     y=None,
@@ -98,13 +118,17 @@ def plot_sequences(
     secondary_y=False,
     offset=0.0,
     drawstyle="default",
+    ylabel=None,
     title=None,
     figsize=None,
     fig=None,
 ):
     """Plot a few sequences: inputs (blue), targets (red) and predictions (green) over time.
 
-    One subplot row per sequence, sharing the time axis.
+    One subplot row per sequence, sharing the time axis. A per-timestep target is a broad pale
+    red band drawn beneath the prediction (a thin green line), so that both remain visible
+    where they coincide. When targets and predictions are class labels (integers), each row's
+    title counts the timesteps the prediction gets wrong.
 
     Parameters
     ----------
@@ -147,6 +171,10 @@ list of array-like, or DataFrame
     drawstyle : {"default", "steps-post", "steps-pre", "steps-mid"}, default="default"
         How consecutive points are joined (see :meth:`matplotlib.lines.Line2D.set_drawstyle`);
         ``"steps-post"`` suits discrete symbols and pulses.
+
+    ylabel : str, default=None
+        Label of the shared y axis; by default it names what is drawn, e.g. ``"input, target
+        and prediction"`` (with ``secondary_y``, which axis holds what).
 
     title : str, default=None
         Title of the whole figure.
@@ -228,13 +256,22 @@ list of array-like, or DataFrame
             for k in range(v.shape[1]):
                 name = target_names[k] if kind == "target" else f"{target_names[k]} (predicted)"
                 if scalar:
-                    handles.append(tax.axhline(v[0, k] - k * offset, color=colors[k], ls="--",
-                                               lw=1.5, label=name))
+                    handles.append(tax.axhline(v[0, k] - k * offset, color=colors[k],
+                                               ls="--" if kind == "target" else "-",
+                                               lw=3.5 if kind == "target" else 1.4,
+                                               alpha=0.45 if kind == "target" else 1.0,
+                                               zorder=2 if kind == "target" else 3,
+                                               label=name))
                     label_parts.append(f"{kind}: {v[0, k]:.3g}")
                 else:
+                    # the target: a broad pale band beneath; the prediction: thin, on top
+                    style = (dict(lw=4.0, alpha=0.4, zorder=2) if kind == "target"
+                             else dict(lw=1.4, zorder=3))
                     handles += tax.plot(np.arange(len(v)), v[:, k] - k * offset, color=colors[k],
-                                        lw=1.5 if kind == "target" else 1.2,
-                                        drawstyle=drawstyle, label=name)
+                                        drawstyle=drawstyle, label=name, **style)
+        wrong = _wrong_timesteps(ys, preds, row)
+        if wrong is not None:
+            label_parts.append(f"{wrong[0]} of {wrong[1]} timesteps wrong")
         ax.set_title(", ".join(label_parts), fontsize="small", loc="left")
         ax.grid(True, alpha=0.3)
         if tax is not ax:
@@ -242,6 +279,9 @@ list of array-like, or DataFrame
         if row == 0:
             legend_handles = handles
     axes[-1].set_xlabel("timestep")
+    fig.supylabel(ylabel if ylabel is not None else _default_ylabel(
+        n_targets and ys is not None, n_targets and preds is not None, secondary_y),
+        fontsize="medium")
     if title is not None:
         fig.suptitle(title)
     fig.legend(handles=legend_handles, loc="outside lower center", fontsize="small",
@@ -381,6 +421,21 @@ list of array-like, or DataFrame
     )
 
 
+#: Readable names of skorch's history columns, for axis labels and legends.
+_READABLE = {"valid_acc": "validation accuracy", "valid_r2": "validation R²",
+             "valid_loss": "validation loss", "train_loss": "training loss"}
+
+
+def _readable(column):
+    """``valid_acc`` -> ``validation accuracy``; other names with their prefix spelled out."""
+    if column in _READABLE:
+        return _READABLE[column]
+    for short, long in (("valid_", "validation "), ("train_", "training ")):
+        if column.startswith(short):
+            column = long + column[len(short):]
+    return column.replace("_", " ")
+
+
 def _history_data(obj):
     import pandas as pd
 
@@ -445,7 +500,7 @@ def plot_learning_curves(
     ...                         "valid_loss": [0.8, 0.5, 0.3], "valid_acc": [0.6, 0.8, 0.9]})
     >>> fig = plot_learning_curves(history)
     >>> [ax.get_ylabel() for ax in fig.axes]
-    ['loss', 'valid_acc']
+    ['loss', 'validation accuracy']
     """
     frame = _history_data(estimator_or_history_frame)
     if scores is None:
@@ -464,13 +519,15 @@ def plot_learning_curves(
     for (name, data), color in zip(groups, colors):
         prefix = "" if name is None else f"{name}: "
         loss_ax.plot(data["epoch"], data["train_loss"], color=color, lw=1.5,
-                     label=f"{prefix}train")
+                     label=f"{prefix}training")
         if "valid_loss" in data and data["valid_loss"].notna().any():
             loss_ax.plot(data["epoch"], data["valid_loss"], color=color, lw=1.5, ls="--",
-                         label=f"{prefix}valid")
+                         label=f"{prefix}validation")
         for k, col in enumerate(scores):
             axes[1].plot(data["epoch"], data[col], color=color, lw=1.5,
-                         ls=["-", "--", ":", "-."][k % 4], label=f"{prefix}{col}")
+                         ls=["-", "--", ":", "-."][k % 4],
+                         label=prefix.rstrip(": ") if len(scores) == 1 and prefix
+                         else f"{prefix}{_readable(col)}")
     losses = frame[[c for c in ("train_loss", "valid_loss") if c in frame]].to_numpy(float)
     losses = losses[np.isfinite(losses)]
     if logy == "auto":
@@ -478,13 +535,13 @@ def plot_learning_curves(
     if logy:
         loss_ax.set_yscale("log")
     loss_ax.set_ylabel("loss")
-    loss_ax.set_title("loss (train solid, valid dashed)", fontsize="medium")
+    loss_ax.set_title("loss (training solid, validation dashed)", fontsize="medium")
     for ax in axes:
         ax.set_xlabel("epoch")
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize="small")
     if scores:
-        axes[1].set_ylabel(scores[0] if len(scores) == 1 else "score")
+        axes[1].set_ylabel(_readable(scores[0]) if len(scores) == 1 else "score")
         axes[1].set_title("validation score", fontsize="medium")
     if title is not None:
         fig.suptitle(title)

@@ -75,7 +75,29 @@ def test_plot_predictions(nets, tmp_path):
     np.testing.assert_array_equal(lines[1].get_ydata(), y[1])
     np.testing.assert_array_equal(lines[2].get_ydata(), y_pred[1])
     assert fig.get_suptitle() == "lstm"
+    target, prediction = lines[1], lines[2]
+    # the target is a broad band beneath the thin prediction: both stay visible where they agree
+    assert target.get_zorder() < prediction.get_zorder()
+    assert target.get_linewidth() > 2 * prediction.get_linewidth()
+    assert fig.get_supylabel() == "input, target and prediction"
+    # each row counts the timesteps the prediction gets wrong
+    n_wrong = int((y_pred[1] != y[1]).sum())
+    assert fig.axes[1].get_title(loc="left") == (
+        f"sample 1, {n_wrong} of {y.shape[1]} timesteps wrong")
     assert _saves_png(fig, tmp_path)
+
+
+def test_plot_predictions_counts_wrong_timesteps_of_labels_only():
+    X = np.zeros((2, 6, 1))
+    y = np.array([[1, 1, 1, 0, 0, 0], [1, 1, 0, 0, 0, 0]])
+    early = np.array([[1, 1, 0, 0, 0, 0], [1, 1, 0, 0, 0, 0]])  # switches one step early
+    fig = plot_predictions(X, y, early)
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [
+        "sample 0, 1 of 6 timesteps wrong", "sample 1, 0 of 6 timesteps wrong"]
+    fig = plot_predictions(X, y + 0.5, early + 0.25)  # continuous values: nothing counted
+    assert fig.axes[0].get_title(loc="left") == "sample 0"
+    fig = plot_predictions(X, y, early, ylabel="signal and class")
+    assert fig.get_supylabel() == "signal and class"
 
 
 def test_plot_predictions_into_given_figure_and_errors():
@@ -97,13 +119,14 @@ def test_plot_learning_curves_of_estimators(nets, tmp_path):
     loss_ax, score_ax = fig.axes
     assert len(loss_ax.get_lines()) == 4  # train and valid loss per model
     assert [line.get_label() for line in loss_ax.get_lines()] == [
-        "rnn: train", "rnn: valid", "lstm: train", "lstm: valid"]
+        "rnn: training", "rnn: validation", "lstm: training", "lstm: validation"]
     np.testing.assert_allclose(loss_ax.get_lines()[2].get_ydata(),
                                models["lstm"].history_[:, "train_loss"])
     assert loss_ax.get_lines()[1].get_linestyle() == "--"
     np.testing.assert_allclose(score_ax.get_lines()[0].get_ydata(),
                                models["rnn"].history_[:, "valid_acc"])
-    assert score_ax.get_ylabel() == "valid_acc"
+    assert score_ax.get_ylabel() == "validation accuracy"  # not skorch's name valid_acc
+    assert [line.get_label() for line in score_ax.get_lines()] == ["rnn", "lstm"]
     assert _saves_png(fig, tmp_path)
 
 

@@ -1,4 +1,9 @@
-"""``seqestimators.plotting.plot_sequences`` and the ``seqestimators tasks`` command."""
+"""``seqestimators.plotting.plot_sequences`` and the ``seqestimators`` command line."""
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -6,7 +11,8 @@ import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
-from seqestimators.cli import TASKS, main
+from seqestimators import search as search_module
+from seqestimators.cli import TASKS, _print_carry_note, main
 from seqestimators.datasets import make_adding_problem, make_burst, make_flipflop
 from seqestimators.plotting import plot_sequences, save_figure
 
@@ -148,7 +154,8 @@ def test_cli_grid_writes_table_and_pngs(tmp_path, capsys):
     argv = ["grid", "echo", *TINY, "--cells", "lstm", "--policies", "reset,carry",
             "--output", out]
     assert main(argv) == 0
-    text = " ".join(capsys.readouterr().out.split())  # long lines are wrapped
+    captured = capsys.readouterr()
+    text = " ".join(captured.out.split())  # long lines are wrapped
     frame = _csv(out)
     assert len(frame) == 2 and set(frame["state_policy"]) == {"reset", "carry"}
     assert {"cell", "hidden_size", "state_policy", "mean_test_score",
@@ -165,6 +172,14 @@ def test_cli_grid_writes_table_and_pngs(tmp_path, capsys):
     assert f"{best['mean_test_score']:.4f}" in text
     assert "state_policy='carry' hands the final hidden state" in text
     assert f"wrote {out / 'results.csv'}" in text
+    # the accuracy comes with the count of wrong timesteps, which rounding cannot hide
+    assert "timesteps wrong)" in text
+    # the fits have a progress bar, and the long steps after the table say what runs (stderr)
+    assert "4/4" in captured.err
+    for status in ["refitting the best configuration", "on all 24 training sequences",
+                   "writing results.csv, heatmap.png, predictions.png",
+                   "for learning_curves.png"]:
+        assert status in captured.err
 
 
 def test_cli_grid_regression_task(tmp_path, capsys):
@@ -192,22 +207,127 @@ def test_cli_study_writes_table_and_pngs_and_resumes(tmp_path, capsys):
         SEARCH_PNGS | {"results.csv", "optimization_history.png", "study.db"})
     assert (out / "optimization_history.png").read_bytes()[:8] == PNG_MAGIC
     text = " ".join(captured.out.split())  # long lines are wrapped
-    assert f"study 'delayed_echo' in sqlite:///{(out / 'study.db').as_posix()}" in text
+    name = text.split("study '")[1].split("'")[0]
+    assert name.startswith("delayed_echo-") and len(name) == len("delayed_echo-") + 8
+    assert f"study '{name}' in sqlite:///{(out / 'study.db').as_posix()}" in text
     assert "0 finished trial(s) stored, running 3 more" in text
     assert "completed trials, best mean CV accuracy first" in text
     assert "best mean CV accuracy by cell (rows) and state_policy (columns)" in text
     assert "best configuration: cell=" in text
     assert "3/3" in captured.err  # the progress bar
+    assert "refitting the best configuration" in captured.err
 
     # same storage and study name: the study continues where it stopped
     assert main([*argv[:-4], "--trials", "4", "--output", out, "--seed", "1",
                  "--no-progress"]) == 0
     captured = capsys.readouterr()
-    assert "3 finished trial(s) stored, running 1 more" in " ".join(captured.out.split())
-    assert "trials" not in captured.err
+    text = " ".join(captured.out.split())
+    assert f"study '{name}'" in text  # --trials does not change the results: same study
+    assert "3 finished trial(s) stored, running 1 more" in text
+    assert "trials:" not in captured.err
     resumed = _csv(out)
     assert len(resumed) == 4
     assert set(frame["number"]) < set(resumed["number"])
+
+    # another data setting: a new study in the same file, not a continuation of this one
+    changed = [a if a != "24" else "32" for a in argv[:-4]]
+    assert main([*changed, "--trials", "1", "--output", out, "--seed", "1",
+                 "--no-progress"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    other = text.split("study '")[1].split("'")[0]
+    assert other.startswith("delayed_echo-") and other != name
+    assert "0 finished trial(s) stored, running 1 more" in text
+    assert len(_csv(out)) == 1
+
+
+def test_cli_study_mismatch_is_a_one_line_error(tmp_path, capsys, monkeypatch):
+    class StudyMismatchError(ValueError):
+        pass
+
+    def mismatch(*args, **kwargs):
+        raise StudyMismatchError("The study 'x' was created with other data.\nUse another name.")
+
+    monkeypatch.setattr(search_module, "StudyMismatchError", StudyMismatchError, raising=False)
+    monkeypatch.setattr(search_module, "optuna_search", mismatch)
+    argv = ["study", "echo", *TINY, "--cells", "lstm", "--policies", "reset", "--trials", "1",
+            "--study-name", "x", "--output", tmp_path, "--no-progress"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["seqestimators study: error: The study 'x' was created with other data. "
+                   "Use another name."]
+
+
+def _frame(scores, values="mean_test_score"):
+    return pd.DataFrame([{"state_policy": p, values: v} for p, v in scores])
+
+
+@pytest.mark.parametrize(
+    "scores, falls_back",
+    [
+        ([("reset", 0.99), ("carry", 0.80), ("carry", 0.79)], True),  # the burst detector
+        ([("reset", 0.998), ("learned", 0.99), ("carry", 0.995)], False),  # the echo task
+        ([("reset", 0.90), ("carry", 0.95)], False),
+    ],
+)
+def test_carry_note_says_memoryless_only_when_the_table_shows_it(scores, falls_back, capsys):
+    _print_carry_note(_frame(scores), "mean_test_score", True)
+    text = " ".join(capsys.readouterr().out.split())
+    assert "hands the final hidden state" in text
+    assert ("does not use its memory" in text) is falls_back
+    assert ("did not hold the network back" in text) is not falls_back
+    carry = max(v for p, v in scores if p == "carry")
+    assert f"{carry:.4f}" in text
+
+
+def test_carry_note_ignores_pruned_trials(capsys):
+    frame = pd.DataFrame({"state_policy": ["reset", "reset", "carry"],
+                          "state": ["PRUNED", "COMPLETE", "COMPLETE"],
+                          "value": [0.99, 0.81, 0.80]})
+    _print_carry_note(frame, "value", True)
+    assert "did not hold the network back" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------------------------
+# --help imports no heavy library
+# --------------------------------------------------------------------------------------------
+
+HEAVY = ("torch", "skorch", "optuna", "sklearn", "pandas", "matplotlib")
+PACKAGE_DIR = Path(__file__).resolve().parents[1] / "seqestimators"
+
+
+def _imported_after(code):
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                            text=True, timeout=120, check=True)
+    return result.stdout.split()
+
+
+def test_cli_module_builds_its_parser_without_heavy_imports():
+    # cli.py on its own, under a bare package module (whatever seqestimators/__init__ imports)
+    loaded = _imported_after(f"""
+        import sys, types
+        pkg = types.ModuleType("seqestimators")
+        pkg.__path__ = [{str(PACKAGE_DIR)!r}]
+        sys.modules["seqestimators"] = pkg
+        import seqestimators.cli
+        parser = seqestimators.cli.build_parser()
+        parser.format_help()
+        print(*[m for m in {HEAVY!r} if m in sys.modules])
+    """)
+    assert loaded == []
+
+
+def test_console_script_help_imports_no_torch():
+    # the console script imports the package first: it must not import the estimators eagerly
+    eager = _imported_after("import sys, seqestimators; print('torch' in sys.modules)") == ["True"]
+    if eager:
+        pytest.skip("seqestimators/__init__.py imports the estimators (and torch) eagerly")
+    loaded = _imported_after(f"""
+        import sys
+        import seqestimators.cli
+        seqestimators.cli.build_parser().format_help()
+        print(*[m for m in {HEAVY!r} if m in sys.modules])
+    """)
+    assert loaded == []
 
 
 @pytest.mark.parametrize("command", ["study", "grid"])
