@@ -432,6 +432,7 @@ def _hash_values(digest, value):
     if isinstance(value, (pd.DataFrame, pd.Series)):
         digest.update(repr(list(getattr(value, "columns", [value.name]))).encode())
         value = value.to_numpy()
+    value = _regular(value)
     if isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray)
                                             and value.dtype == object and value.ndim == 1):
         digest.update(f"seq[{len(value)}]".encode())
@@ -448,10 +449,23 @@ def _hash_values(digest, value):
         digest.update("\x1f".join(map(repr, array.ravel().tolist())).encode())
 
 
+def _regular(value):
+    """A list of equal-length sequences as its array (the same data); anything else as is."""
+    if isinstance(value, (list, tuple)):
+        try:
+            array = np.asarray(value)
+        except ValueError:  # ragged
+            return value
+        if array.dtype != object:
+            return array
+    return value
+
+
 def _describe(value):
     """A short description of an array or a ragged list: its shape or its lengths."""
     if value is None:
         return "None"
+    value = _regular(value)
     if isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray)
                                             and value.dtype == object and value.ndim == 1):
         lengths = [_n_samples(item) if hasattr(item, "__len__") else 1 for item in value]

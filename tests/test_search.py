@@ -2,22 +2,29 @@
 
 import numpy as np
 import optuna
+import pandas as pd
 import pytest
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from optuna.trial import TrialState
 from sklearn.dummy import DummyClassifier
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import InvalidParameterError
+from skorch.callbacks import Callback
+from skorch.dataset import ValidSplit
 
 from seqestimators import MemorylessClassifier, RNNClassifier, RNNRegressor
 from seqestimators.datasets import make_delayed_echo, make_saturated_integral
+from seqestimators.results import results_frame
 from seqestimators.search import (
     SequenceSearchCV,
+    StudyMismatchError,
     create_study,
     default_param_distributions,
     optuna_search,
 )
+
+FINGERPRINT = "seqestimators_fingerprint"
 
 SEARCHED = {"cell", "hidden_size", "state_policy", "num_layers", "lr"}
 
@@ -43,6 +50,15 @@ def memory():
 
 def states(study):
     return [t.state for t in study.trials]
+
+
+class CountFits(Callback):
+    """Counts the fits started in this process (the estimator is cloned for every fit)."""
+
+    fits = []
+
+    def on_train_begin(self, net, **kwargs):
+        CountFits.fits.append(net.get_params()["cell"])
 
 
 # ------------------------------------------------------------------------------ search space
@@ -268,6 +284,25 @@ def test_storage_none_is_an_sqlite_file_in_the_working_directory(echo, tmp_path,
     assert [t.params for t in again.trials] == [t.params for t in search.study_.trials]
 
 
+def test_no_file_without_a_study_name_or_storage(echo, tmp_path, monkeypatch):
+    X, y = echo
+    monkeypatch.chdir(tmp_path)
+    search = optuna_search(small_classifier(max_epochs=1), X[:24], y[:24],
+                           param_distributions=small_space(), n_trials=2, cv=2, pruning=False,
+                           random_state=0)
+    assert list(tmp_path.iterdir()) == []
+    assert states(search.study_) == [TrialState.COMPLETE] * 2
+    # two fits, two new studies: nothing is shared between them
+    again = optuna_search(small_classifier(max_epochs=1), X[:24], y[:24],
+                          param_distributions=small_space(), n_trials=1, cv=2, pruning=False,
+                          random_state=0)
+    assert len(again.study_.trials) == 1
+    assert list(tmp_path.iterdir()) == []
+    # create_study without a name or a storage: in memory as well
+    assert create_study().study_name
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_minimizing_study_is_refused(echo, tmp_path):
     X, y = echo
     storage = memory()
@@ -281,6 +316,8 @@ def test_a_minimizing_study_is_refused(echo, tmp_path):
     ({"n_trials": 0}, "n_trials"),
     ({"n_jobs": 0}, "n_jobs"),
     ({"validation_fraction": 1.5}, "validation_fraction"),
+    ({"validation_fraction": 0.0}, "validation_fraction"),
+    ({"validation_fraction": "0.2"}, "validation_fraction"),
 ])
 def test_invalid_parameters(echo, params, match):
     X, y = echo
@@ -307,3 +344,195 @@ def test_grid_search_in_two_processes_scores_like_one(echo):
         scores[n_jobs] = search.cv_results_["mean_test_score"]
     assert len(set(np.round(scores[1], 6))) > 1  # the candidates really differ
     np.testing.assert_allclose(scores[2], scores[1], rtol=0, atol=1e-12)
+
+
+# ------------------------------------------------------------------------------ study fingerprints
+def named_search(storage, **params):
+    params = {"param_distributions": small_space(), "n_trials": 1, "cv": 2, "pruning": False,
+              "refit": False, "random_state": 0, "storage": storage, "study_name": "echo",
+              **params}
+    return SequenceSearchCV(small_classifier(max_epochs=1), **params)
+
+
+def test_a_study_records_what_it_was_run_on(echo, tmp_path):
+    X, y = echo
+    storage = f"sqlite:///{tmp_path / 'studies.db'}"
+    search = named_search(storage).fit(X, y)
+    stored = search.study_.user_attrs[FINGERPRINT]
+    assert set(stored) == {"data", "search space", "estimator parameters", "cv"}
+    assert stored["data"]["X"] == "shape (64, 12, 1)"
+    assert stored["estimator parameters"]["max_epochs"] == "1"
+    assert stored["estimator parameters"]["class"].endswith(".RNNClassifier")
+    assert set(stored["search space"]) == SEARCHED
+    # the same set-up continues the study (a killed run completes it) ...
+    again = named_search(storage, n_trials=2).fit(X, y)
+    assert len(again.study_.trials) == 2
+    # ... also with another sampler seed, and with X as a list of the same sequences
+    third = named_search(storage, n_trials=3, random_state=5).fit(list(X), y)
+    assert len(third.study_.trials) == 3
+
+
+@pytest.mark.parametrize("change, differs, names", [
+    (dict(rows=slice(0, 48)), ["data", "cv"], ["X: shape (64, 12, 1) -> shape (48, 12, 1)",
+                                                "different splits"]),
+    (dict(rows=slice(None, None, -1)), ["data"], ["same shapes, different values"]),
+    (dict(param_distributions=small_space(cell=["gru"])), ["search space"], ["cell"]),
+    (dict(estimator=dict(max_epochs=2, lr=0.05)), ["estimator parameters"],
+     ["max_epochs: 1 -> 2", "lr: 0.01 -> 0.05"]),
+    (dict(cv=3), ["cv"], ["n_splits: 2 -> 3"]),
+    (dict(scoring="accuracy"), ["cv"], ["scoring: None -> 'accuracy'"]),
+    (dict(pruning=True), ["cv"], ["validation_fraction: 0.0 -> 0.2"]),
+])
+def test_a_study_refuses_another_setup(echo, tmp_path, change, differs, names):
+    X, y = echo
+    storage = f"sqlite:///{tmp_path / 'studies.db'}"
+    named_search(storage).fit(X, y)
+    change = dict(change)
+    rows = change.pop("rows", slice(None))
+    estimator_params = change.pop("estimator", {})
+    X, y = X[rows], y[rows]
+    search = named_search(storage, n_trials=2, **change)
+    search.estimator.set_params(**estimator_params)
+    with pytest.raises(StudyMismatchError) as error:
+        search.fit(X, y)
+    assert isinstance(error.value, ValueError)
+    assert error.value.study_name == "echo"
+    assert error.value.differences == differs
+    message = str(error.value)
+    assert "'echo'" in message and f"different {' and '.join(differs)}" in message
+    for name in names:
+        assert name in message
+    assert "another study_name" in message and "study_name=None" in message
+    # nothing was run on the study
+    study = optuna.load_study(study_name="echo", storage=storage)
+    assert len(study.trials) == 1
+
+
+def test_cross_validate_cannot_reuse_a_named_study(echo, tmp_path):
+    """The outer folds of a cross_validate must not pick parameters from each other's trials."""
+    X, y = echo
+    storage = f"sqlite:///{tmp_path / 'studies.db'}"
+    with pytest.raises(StudyMismatchError, match="different data"):
+        cross_validate(named_search(storage, refit=True), X, y, cv=KFold(2),
+                       error_score="raise")
+    # study_name=None: every outer fold gets a new study of its own
+    scores = cross_validate(named_search(None, refit=True, study_name=None), X, y, cv=KFold(2),
+                            error_score="raise")
+    assert np.isfinite(scores["test_score"]).all()
+
+
+def test_a_study_created_beforehand_gets_the_fingerprint_of_its_first_fit(echo, tmp_path):
+    X, y = echo
+    storage = tmp_path / "studies.log"
+    study = create_study("echo", storage)
+    assert FINGERPRINT not in study.user_attrs
+    named_search(storage).fit(X, y)
+    assert FINGERPRINT in study.user_attrs
+    with pytest.raises(StudyMismatchError, match="different data"):
+        named_search(storage, n_trials=2).fit(X[:32], y[:32])
+
+
+def test_a_study_without_fingerprint_but_with_trials_warns_and_continues(echo, tmp_path):
+    X, y = echo
+    storage = f"sqlite:///{tmp_path / 'studies.db'}"
+    named_search(storage).fit(X, y)
+    study = optuna.load_study(study_name="echo", storage=storage)
+    study.set_user_attr(FINGERPRINT, None)  # as left by an older version
+    with pytest.warns(UserWarning, match="no record of the data"):
+        search = named_search(storage, n_trials=2).fit(X, y)
+    assert len(search.study_.trials) == 2
+    assert search.study_.user_attrs[FINGERPRINT] is not None
+
+
+# ------------------------------------------------------------------------------ validation share
+@pytest.mark.parametrize("params, estimator_params, expected", [
+    ({}, {}, 0.2),
+    ({"validation_fraction": 0.25}, {}, 0.25),
+    ({"pruning": False}, {}, 0.0),
+    ({}, {"train_split": ValidSplit(4, stratified=False)}, 0.25),  # the estimator's own
+])
+def test_every_trial_records_its_validation_share(echo, params, estimator_params, expected):
+    X, y = echo
+    search = optuna_search(small_classifier(max_epochs=2, **estimator_params), X, y,
+                           param_distributions=small_space(), n_trials=2, cv=2,
+                           random_state=0, **params)
+    assert [t.user_attrs["validation_fraction"] for t in search.study_.trials] == \
+        [expected] * 2
+    frame = results_frame(search)
+    assert frame["validation_fraction"].tolist() == [expected] * 2
+    # right after the score columns
+    columns = list(frame.columns)
+    assert columns.index("validation_fraction") == columns.index("mean_fit_time") + 1
+    # the refitted estimator is the user's own: trained on all of X, y
+    split = search.best_estimator_.train_split
+    assert split is None if not estimator_params else split.cv == 4
+
+
+def test_a_validation_fraction_that_empties_a_side_of_the_split_is_refused(echo):
+    X, y = echo
+    # training folds of 4 sequences: 0.9 of them leaves none to train on
+    search = SequenceSearchCV(small_classifier(), small_space(), n_trials=1, cv=2,
+                              validation_fraction=0.9)
+    with pytest.raises(ValueError, match="validation_fraction=0.9 holds out 4 of the 4"):
+        search.fit(X[:8], y[:8])
+
+
+# ------------------------------------------------------------------------------ duplicates
+def test_repeated_parameters_take_the_earlier_result_without_a_fit(echo):
+    X, y = echo
+    storage = memory()
+    study = create_study("dup", storage)
+    for cell in ("rnn", "gru", "rnn", "gru", "lstm"):
+        study.enqueue_trial({"cell": cell})
+    CountFits.fits.clear()
+    search = optuna_search(
+        small_classifier(max_epochs=2, callbacks=[("count", CountFits())]), X, y,
+        param_distributions=default_param_distributions(
+            cell=["rnn", "gru", "lstm"], hidden_size=[8], num_layers=None, lr=None,
+            state_policy=["reset"]),
+        n_trials=5, cv=2, pruning=False, storage=storage, study_name="dup", random_state=0,
+        refit=False)
+    trials = search.study_.trials
+    assert [t.params["cell"] for t in trials] == ["rnn", "gru", "rnn", "gru", "lstm"]
+    assert states(search.study_) == [TrialState.COMPLETE] * 5
+    # 3 distinct parameter sets x 2 folds: the repeats were not fitted
+    assert CountFits.fits == ["rnn", "rnn", "gru", "gru", "lstm", "lstm"]
+    assert [t.user_attrs.get("duplicate_of") for t in trials] == [None, None, 0, 1, None]
+    for repeat, original in ((2, 0), (3, 1)):
+        assert trials[repeat].value == trials[original].value
+        assert trials[repeat].user_attrs["split1_test_score"] == \
+            trials[original].user_attrs["split1_test_score"]
+    frame = results_frame(search).set_index("number")
+    assert frame["duplicate_of"].dtype == "Int64"
+    assert frame.loc[2, "duplicate_of"] == 0 and pd.isna(frame.loc[4, "duplicate_of"])
+
+
+def test_a_repeated_pruned_trial_is_pruned_again_without_a_fit(echo):
+    X, y = echo
+    CountFits.fits.clear()
+    space = default_param_distributions(cell=["gru"], hidden_size=[8], num_layers=None,
+                                        lr=None, state_policy=["reset"])
+    with pytest.warns(UserWarning, match="only 1 distinct parameter set"):
+        search = optuna_search(
+            small_classifier(max_epochs=3, callbacks=[("count", CountFits())]), X, y,
+            param_distributions=space, n_trials=3, cv=2, random_state=0, refit=False,
+            pruner=optuna.pruners.ThresholdPruner(lower=1.01))  # prunes at the first report
+    trials = search.study_.trials
+    assert states(search.study_) == [TrialState.PRUNED] * 3
+    assert CountFits.fits == ["gru"]  # one fit, stopped at its first epoch
+    assert [t.user_attrs.get("duplicate_of") for t in trials] == [None, 0, 0]
+    assert all(t.intermediate_values == trials[0].intermediate_values for t in trials)
+
+
+def test_a_space_smaller_than_n_trials_is_reported(echo):
+    X, y = echo
+    space = default_param_distributions(cell=["rnn", "gru"], hidden_size=[8],
+                                        num_layers=None, lr=None, state_policy=["reset"])
+    with pytest.warns(UserWarning, match=r"only 2 distinct parameter set\(s\), fewer than "
+                                         "n_trials=4"):
+        search = optuna_search(small_classifier(max_epochs=1), X, y, param_distributions=space,
+                               n_trials=4, cv=2, pruning=False, random_state=0, refit=False)
+    trials = search.study_.trials
+    assert len(trials) == 4
+    distinct = {t.params["cell"] for t in trials if "duplicate_of" not in t.user_attrs}
+    assert len(distinct) == sum("duplicate_of" not in t.user_attrs for t in trials) <= 2
