@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from numbers import Integral
 
@@ -128,14 +129,50 @@ def _is_long_frame(X):
         and X.index.nlevels == 2
 
 
-def _is_unequal_list(X):
+def _is_sequence_list(X):
+    """Whether ``X`` is a list of sequences (the "ragged" layout) rather than nested numbers.
+
+    A list or tuple of arrays (numpy, pandas) is a list of sequences, whatever their lengths,
+    so that results come back as a list for list input. Nested Python lists are array-like
+    (like ``np.asarray``), unless their lengths differ.
+    """
     if not isinstance(X, (list, tuple)) or len(X) == 0:
         return False
+    if all(isinstance(item, (np.ndarray, pd.DataFrame, pd.Series)) and np.ndim(item) >= 1
+           for item in X):
+        return True
     shapes = {np.shape(item) for item in X}
     return len(shapes) > 1 and all(len(s) >= 1 for s in shapes)
 
 
-def check_sequences(X, *, estimator=None, dtype=np.float32):
+def _warn_wide_frame(X, estimator):
+    if isinstance(X, pd.DataFrame) and not isinstance(X.columns, pd.RangeIndex):
+        columns = [str(c) for c in X.columns[:3]]
+        more = ", ..." if X.shape[1] > 3 else ""
+        warnings.warn(
+            f"X is a wide DataFrame of shape {X.shape} with columns [{', '.join(columns)}{more}]: "
+            f"{_name(estimator)} reads it as {X.shape[0]} univariate sequences of "
+            f"{X.shape[1]} timesteps (one sequence per row, one timestep per column). If the "
+            "rows are timesteps of one sequence and the columns its features, pass "
+            "X.to_numpy()[None] (one sequence) or a long-format frame with a (sample, "
+            "timestep) MultiIndex.",
+            UserWarning, stacklevel=4,
+        )
+
+
+def _transposed_hint(X):
+    """A hint when a 3D ``X`` looks like sktime/aeon's ``(n_cases, n_channels, n_timepoints)``."""
+    if X.layout != "3d" or X.n_features < 2 * X.n_timesteps:
+        return ""
+    return (
+        f" X has shape {X.values.shape}: {X.n_timesteps} timestep(s) of {X.n_features} "
+        "features each. If it is in the (n_cases, n_channels, n_timepoints) layout of "
+        "sktime/aeon, pass X.transpose(0, 2, 1): seqestimators expects (n_samples, "
+        "n_timesteps, n_features)."
+    )
+
+
+def check_sequences(X, *, estimator=None, dtype=np.float32, warn_layout=False):
     """Validate ``X`` in any supported layout and return it padded.
 
     Parameters
@@ -148,6 +185,10 @@ def check_sequences(X, *, estimator=None, dtype=np.float32):
         Named in error messages.
     dtype : data-type, default=np.float32
         Data type of the returned values.
+    warn_layout : bool, default=False
+        Warn when the layout looks unintended (``fit``): a wide DataFrame with named columns
+        (read as univariate sequences), or a 3D array with far more features than timesteps
+        (sktime/aeon's channels-first layout).
 
     Returns
     -------
@@ -160,8 +201,11 @@ def check_sequences(X, *, estimator=None, dtype=np.float32):
         values, lengths = _check_sequence_list(frame_to_sequences(frame), estimator, dtype)
         return Sequences(values, lengths, "frame", names)
     if isinstance(X, (list, tuple)) and len(X) == 0:
-        return _check_sequence_list(X, estimator, dtype)
-    if _is_unequal_list(X):
+        raise ValueError(
+            f"Found array with 0 sample(s) (shape=(0,)) while a minimum of 1 is required by "
+            f"{_name(estimator)}."
+        )
+    if _is_sequence_list(X):
         values, lengths = _check_sequence_list(list(X), estimator, dtype)
         return Sequences(values, lengths, "ragged")
     values = check_array(X, ensure_2d=True, allow_nd=True, dtype=dtype, input_name="X",
@@ -169,6 +213,8 @@ def check_sequences(X, *, estimator=None, dtype=np.float32):
     if values.ndim > 3:
         raise ValueError(f"Found array with dim {values.ndim}. {_name(estimator)} expected <= 3.")
     if values.ndim == 2:
+        if warn_layout:
+            _warn_wide_frame(X, estimator)
         return Sequences(values[:, :, None], None, "2d")
     for axis, what in ((1, "timestep"), (2, "feature")):
         if values.shape[axis] == 0:
@@ -176,7 +222,11 @@ def check_sequences(X, *, estimator=None, dtype=np.float32):
                 f"Found array with 0 {what}(s) (shape={values.shape}) while a minimum of 1 is "
                 f"required by {_name(estimator)}."
             )
-    return Sequences(values, None, "3d")
+    sequences = Sequences(values, None, "3d")
+    hint = _transposed_hint(sequences) if warn_layout else ""
+    if hint:
+        warnings.warn(hint.strip(), UserWarning, stacklevel=3)
+    return sequences
 
 
 def check_sequence_targets(y, X, *, output="auto", allow_multi_target=True, estimator=None,
@@ -252,11 +302,7 @@ def check_sequence_targets(y, X, *, output="auto", allow_multi_target=True, esti
         elif X.layout == "2d" and allow_multi_target:
             output = "last"
         else:
-            raise ValueError(
-                f"y has shape {y.shape} but X has {X.n_timesteps} timesteps: per-timestep "
-                "targets must be (n_samples, n_timesteps[, n_targets]). For several targets per "
-                "sequence pass output='last'."
-            )
+            raise ValueError(_target_shape_message(y, X))
     if output == "last":
         if y.ndim > 2 or (y.ndim == 2 and not allow_multi_target):
             raise ValueError(
@@ -268,11 +314,38 @@ def check_sequence_targets(y, X, *, output="auto", allow_multi_target=True, esti
         raise ValueError(
             f"output='sequence' takes y of shape (n_samples, n_timesteps[, n_targets]); got {y.shape}."
         )
-    if y.shape[1] != X.n_timesteps:
-        raise ValueError(f"y has {y.shape[1]} timesteps but X has {X.n_timesteps}.")
+    if y.shape[1] != X.n_timesteps or X.layout == "ragged":
+        raise ValueError(_target_shape_message(y, X))
     if y.ndim == 3 and y.shape[2] > 1 and not allow_multi_target:
         raise ValueError(f"{name} takes one target per timestep; got {y.shape[2]}.")
     return (y[:, :, None] if y.ndim == 2 else y), "sequence", y.ndim
+
+
+def _target_shape_message(y, X):
+    """Why an array ``y`` does not fit the sequences ``X``, and what would."""
+    n = X.n_samples
+    if X.layout == "ragged":
+        lengths = X.true_lengths()
+        return (
+            f"X is a list of {n} sequences of {lengths.min()} to {lengths.max()} timesteps, "
+            f"but y is an array of shape {y.shape}. Per-timestep targets of a list of "
+            f"sequences must be a list of {n} arrays, each as long as its sequence; for one "
+            f"target per sequence, y must have shape ({n},)."
+        )
+    message = (
+        f"y has shape {y.shape}, but X has {X.n_timesteps} timestep(s) per sequence: "
+        f"per-timestep targets must be (n_samples, n_timesteps[, n_targets]) = "
+        f"({n}, {X.n_timesteps}[, n_targets]), one target per sequence (n_samples,)."
+    )
+    if y.ndim >= 2 and X.layout == "3d" and y.shape[1] == X.n_features:
+        message += (
+            f" X has shape {X.values.shape} and y's time axis matches its last axis: X looks "
+            "transposed, in the (n_cases, n_channels, n_timepoints) layout of sktime/aeon; "
+            "pass X.transpose(0, 2, 1)."
+        )
+    elif X.layout == "2d":
+        message += " For several targets per sequence pass output='last'."
+    return message
 
 
 def record_input_shape(estimator, X):
@@ -284,6 +357,7 @@ def record_input_shape(estimator, X):
     estimator.n_features_in_ = X.n_timesteps if X.layout == "2d" else X.n_features
     estimator.input_size_ = X.n_features
     estimator.fit_layout_ = X.layout
+    estimator.fit_n_timesteps_ = X.n_timesteps
     if X.feature_names is not None:
         estimator.feature_names_in_ = X.feature_names
     elif hasattr(estimator, "feature_names_in_"):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, EarlyStopping
 
-__all__ = ["DivergenceCheck", "TrainingDivergedError"]
+__all__ = ["ConvergenceCheck", "DivergenceCheck", "TrainingDivergedError"]
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -40,4 +40,68 @@ class DivergenceCheck(Callback):
                 "diverged. Lower the learning rate (lr), keep gradient-norm clipping on "
                 "(callbacks__gradient_clip__gradient_clip_value), or scale the inputs "
                 "(seqestimators.preprocessing.SequenceScaler)."
+            )
+
+
+class ConvergenceCheck(EarlyStopping):
+    """Stop ``fit`` at convergence, as scikit-learn's ``MLPClassifier`` does, and say when not.
+
+    The monitored loss is the training loss, or with the estimator's ``early_stopping=True``
+    the validation loss (``valid_loss``) on the held-out ``validation_fraction``, whose best
+    weights are restored at the end. Training stops when it has not improved by the
+    estimator's ``tol`` for ``n_iter_no_change`` consecutive epochs. When ``max_epochs`` ends
+    training first, the estimator's ``fit`` warns with a
+    :class:`~sklearn.exceptions.ConvergenceWarning` (the message is left in its
+    ``_not_converged``). The settings are read from the estimator when training begins;
+    ``partial_fit`` (a stream learned in chunks) is never stopped early. Sets the estimator's
+    ``n_iter_`` (epochs run in total) and ``best_epoch_`` (the epoch with the best monitored
+    loss).
+    """
+
+    def __init__(self):
+        super().__init__(threshold_mode="abs")
+
+    def on_train_begin(self, net, **kwargs):
+        self.active_ = bool(getattr(net, "_fitting_to_convergence", False)) and \
+            net.n_iter_no_change is not None
+        self.monitor = "valid_loss" if net.early_stopping else "train_loss"
+        self.patience = net.n_iter_no_change
+        self.threshold = net.tol
+        self.load_best = bool(net.early_stopping)
+        self.stopped_ = False
+        self.first_epoch_ = len(net.history)
+        super().on_train_begin(net, **kwargs)
+
+    def on_epoch_end(self, net, **kwargs):
+        if not self.active_:
+            return
+        settled = getattr(net, "_objective_settled", None)
+        if settled is not None and not settled():
+            # The training objective itself still changes (scheduled sampling): losses of
+            # different epochs are not comparable yet.
+            self.misses_ = 0
+            self.dynamic_threshold_ = float("inf")
+            return
+        try:
+            super().on_epoch_end(net, **kwargs)
+        except KeyboardInterrupt:
+            self.stopped_ = True
+            raise
+
+    def on_train_end(self, net, **kwargs):
+        net.n_iter_ = len(net.history)
+        if not self.active_:
+            return
+        super().on_train_end(net, **kwargs)
+        net.best_epoch_ = int(self.best_epoch_) if self.best_epoch_ else len(net.history)
+        epochs_run = len(net.history) - self.first_epoch_
+        if not self.stopped_ and epochs_run >= net.max_epochs > 0:
+            name = type(net).__name__
+            # The estimator's fit warns, so that the warning points at the caller's line.
+            net._not_converged = (
+                f"{name}: the {self.monitor.replace('_', ' ')} was still improving when "
+                f"max_epochs={net.max_epochs} was reached ({net.n_iter_} epochs run): training "
+                f"has not converged. Raise max_epochs (or lr); it stops by itself once the loss "
+                f"has not improved by tol={net.tol:g} for n_iter_no_change="
+                f"{net.n_iter_no_change} epochs."
             )

@@ -11,9 +11,94 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-__all__ = ["CELLS", "FeedbackNetwork", "MemorylessNetwork", "RecurrentNetwork"]
+__all__ = [
+    "CELLS",
+    "POOLINGS",
+    "FeedbackNetwork",
+    "MemorylessNetwork",
+    "RecurrentNetwork",
+    "make_recurrent_layer",
+    "patch_sequences",
+]
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+POOLINGS = ("last", "mean", "max", "attention")
+
+
+def make_recurrent_layer(cell, input_size, hidden_size, num_layers=1, *, bidirectional=False,
+                         dropout=0.0, nonlinearity="tanh"):
+    """The batch-first recurrent layer stack of ``cell`` (a key of :data:`CELLS`).
+
+    ``dropout`` applies between stacked layers only, so it is dropped for one layer (the
+    estimators warn about that, as torch does).
+    """
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {sorted(CELLS)}; got {cell!r}.")
+    extra = {"nonlinearity": nonlinearity} if cell == "rnn" else {}
+    return CELLS[cell](input_size, hidden_size, num_layers, batch_first=True,
+                       dropout=dropout if num_layers > 1 else 0.0,
+                       bidirectional=bidirectional, **extra)
+
+
+def patch_sequences(X, lengths, patch_size):
+    """Non-overlapping patches of ``patch_size`` timesteps, aligned to each sequence's end.
+
+    Parameters
+    ----------
+    X : Tensor of shape (batch, n_timesteps, n_features)
+        Sequences, padded after their ``lengths``.
+    lengths : Tensor of shape (batch,) or None
+        True lengths; None when every sequence has ``n_timesteps`` steps.
+    patch_size : int
+        Timesteps per patch.
+
+    Returns
+    -------
+    patches : Tensor of shape (batch, n_patches, patch_size * n_features)
+        Patch ``j`` of a sequence holds its timesteps ``[j * p - o, (j + 1) * p - o)`` in time
+        order, ``o = n_patches_i * p - length_i``: the last patch always ends with the last real
+        timestep, and only the first patch of a sequence whose length ``p`` does not divide is
+        filled with zeros, before the sequence starts. Padding after a sequence never enters
+        its patches.
+    patch_lengths : Tensor of shape (batch,) or None
+        ``ceil(length / patch_size)``; None when ``lengths`` is None.
+    """
+    batch, n_timesteps, n_features = X.shape
+    p = int(patch_size)
+    if lengths is None:
+        n_patches = -(-n_timesteps // p)
+        offset = n_patches * p - n_timesteps
+        if offset:
+            X = torch.cat([X.new_zeros(batch, offset, n_features), X], dim=1)
+        return X.reshape(batch, n_patches, p * n_features), None
+    lengths = lengths.to(X.device)
+    patch_lengths = torch.div(lengths + p - 1, p, rounding_mode="floor")
+    n_patches = -(-n_timesteps // p)
+    offsets = patch_lengths * p - lengths  # (batch,)
+    source = torch.arange(n_patches * p, device=X.device)[None, :] - offsets[:, None]
+    valid = (source >= 0) & (source < lengths[:, None])
+    index = source.clamp(0, n_timesteps - 1)
+    gathered = X.gather(1, index[:, :, None].expand(-1, -1, n_features))
+    gathered = gathered * valid[:, :, None].to(X.dtype)
+    return gathered.reshape(batch, n_patches, p * n_features), patch_lengths
+
+
+def _last_real(out, lengths):
+    """``out[i, lengths[i] - 1]`` for every row (the last step when ``lengths`` is None)."""
+    if lengths is None:
+        return out[:, -1]
+    index = (lengths.to(out.device) - 1).clamp(min=0)
+    return out[torch.arange(out.shape[0], device=out.device), index]
+
+
+def _real_mask(out, lengths):
+    """Boolean ``(batch, n_steps, 1)`` mask of real steps, or None when all are real."""
+    if lengths is None:
+        return None
+    steps = torch.arange(out.shape[1], device=out.device)
+    return (steps[None, :] < lengths.to(out.device)[:, None])[:, :, None]
 
 
 class RecurrentNetwork(nn.Module):
@@ -37,39 +122,67 @@ class RecurrentNetwork(nn.Module):
     dropout : float, default=0.0
         Dropout between recurrent layers, as in :class:`torch.nn.LSTM`.
     output : {"sequence", "last"}, default="sequence"
-        One output per timestep, or one per sequence read from the final hidden state.
+        One output per timestep, or one per sequence (read by ``pooling``).
     learned_initial_state : bool, default=False
         Whether the initial hidden state is a trainable parameter instead of zeros.
     nonlinearity : {"tanh", "relu"}, default="tanh"
         Activation of the plain ``"rnn"`` cell.
+    patch_size : int, default=1
+        With ``p > 1``, non-overlapping segments of ``p`` timesteps become one recurrent step
+        of ``p * input_size`` inputs (segment-wise recurrence, SegRNN, Lin et al. 2023); see
+        :func:`patch_sequences`. Per-sequence outputs only.
+    pooling : {"last", "mean", "max", "attention"}, default="last"
+        How a per-sequence output reads the top layer's hidden outputs, over real steps only:
+        the final hidden state (both directions' for a bidirectional layer), their mean, their
+        element-wise maximum, or an attention-weighted mean (a learned score per step, softmax
+        over the real steps).
 
     Notes
     -----
-    ``forward(X, lengths=None, state=None)`` takes ``X`` of shape
-    ``(batch, n_timesteps, input_size)``, the true ``lengths`` ``(batch,)`` of padded sequences
-    (padding then never reaches the state: the sequences are packed), and an initial state in
-    PyTorch's layout ``(num_layers * num_directions, batch, hidden_size)`` (a pair ``(h, c)`` for
-    LSTM). It returns ``(output, final_state)`` with ``output`` of shape
-    ``(batch, n_timesteps, output_size)`` or ``(batch, output_size)``.
+    ``forward(X, lengths=None, state=None, need_final_state=True)`` takes ``X`` of shape
+    ``(batch, n_timesteps, input_size)``, the true ``lengths`` ``(batch,)`` of padded
+    sequences and an initial state in PyTorch's layout ``(num_layers * num_directions, batch,
+    hidden_size)`` (a pair ``(h, c)`` for LSTM). It returns ``(output, final_state)`` with
+    ``output`` of shape ``(batch, n_timesteps, output_size)`` or ``(batch, output_size)``.
+
+    Padding never reaches a real output: a unidirectional layer is causal, so its outputs at
+    real timesteps do not see the padding after them, and pooling reads real steps only.
+    Padded batches are packed (:func:`~torch.nn.utils.rnn.pack_padded_sequence`) only when
+    that is needed for exactness: a bidirectional layer, or a final state at each sequence's
+    own end (``need_final_state=True``, for carried states and truncated backpropagation).
+    Otherwise the padded batch runs as it is, on the fast fused kernels, and ``final_state``
+    is None for padded batches.
     """
 
     def __init__(self, input_size, output_size, *, cell="lstm", hidden_size=32, num_layers=1,
                  bidirectional=False, dropout=0.0, output="sequence",
-                 learned_initial_state=False, nonlinearity="tanh"):
+                 learned_initial_state=False, nonlinearity="tanh", patch_size=1,
+                 pooling="last"):
         super().__init__()
-        if cell not in CELLS:
-            raise ValueError(f"cell must be one of {sorted(CELLS)}; got {cell!r}.")
         if output not in ("sequence", "last"):
             raise ValueError(f"output must be 'sequence' or 'last'; got {output!r}.")
+        if pooling not in POOLINGS:
+            raise ValueError(f"pooling must be one of {list(POOLINGS)}; got {pooling!r}.")
+        patch_size = int(patch_size)
+        if patch_size < 1:
+            raise ValueError(f"patch_size must be >= 1; got {patch_size}.")
+        if patch_size > 1 and output == "sequence":
+            raise ValueError(
+                "patch_size > 1 reads patches of timesteps as one step, so it gives one output "
+                "per sequence only (output='last')."
+            )
         self.cell = cell
         self.output = output
+        self.pooling = pooling
+        self.patch_size = patch_size
         self.num_directions = 2 if bidirectional else 1
-        extra = {"nonlinearity": nonlinearity} if cell == "rnn" else {}
-        self.rnn = CELLS[cell](
-            input_size, hidden_size, num_layers, batch_first=True,
-            dropout=dropout if num_layers > 1 else 0.0, bidirectional=bidirectional, **extra,
-        )
-        self.head = nn.Linear(hidden_size * self.num_directions, output_size)
+        self.rnn = make_recurrent_layer(cell, input_size * patch_size, hidden_size, num_layers,
+                                        bidirectional=bidirectional, dropout=dropout,
+                                        nonlinearity=nonlinearity)
+        width = hidden_size * self.num_directions
+        self.attention = nn.Linear(width, 1) if pooling == "attention" and output == "last" \
+            else None
+        self.head = nn.Linear(width, output_size)
         n_states = 2 if cell == "lstm" else 1
         self.initial_state = (
             nn.Parameter(torch.zeros(n_states, num_layers * self.num_directions, 1, hidden_size))
@@ -80,21 +193,88 @@ class RecurrentNetwork(nn.Module):
         state = self.initial_state.expand(-1, -1, batch_size, -1).contiguous()
         return (state[0], state[1]) if self.cell == "lstm" else state[0]
 
-    def forward(self, X, lengths=None, state=None):
-        batch_size, n_timesteps = X.shape[:2]
+    def hidden_states(self, X, lengths=None, state=None, need_final_state=True):
+        """The top layer's hidden output at every (patch) step.
+
+        Parameters
+        ----------
+        X : Tensor of shape (batch, n_timesteps, input_size)
+            Padded sequences.
+        lengths : Tensor of shape (batch,), default=None
+            True lengths (None: all ``n_timesteps``).
+        state : Tensor or tuple of Tensor, default=None
+            Initial state (zeros, or the learned one, when None).
+        need_final_state : bool, default=True
+            Whether ``final_state`` must be each sequence's state at its own end.
+
+        Returns
+        -------
+        hidden : Tensor of shape (batch, n_steps, hidden_size * num_directions)
+            ``n_steps`` is ``n_timesteps``, or the number of patches with ``patch_size > 1``;
+            steps past a sequence's end hold no meaningful values.
+        step_lengths : Tensor of shape (batch,) or None
+            Real steps of each sequence.
+        final_state : Tensor, tuple of Tensor or None
+            The state after each sequence's last real step (None for a padded batch run
+            without packing).
+        """
+        batch_size = X.shape[0]
+        if self.patch_size > 1:
+            X, lengths = patch_sequences(X, lengths, self.patch_size)
         if state is None and self.initial_state is not None:
             state = self._learned_state(batch_size)
-        if lengths is None:
-            out, final = self.rnn(X, state)
-        else:
+        if lengths is not None and (need_final_state or self.num_directions == 2):
             packed = pack_padded_sequence(X, lengths.cpu(), batch_first=True, enforce_sorted=False)
             out, final = self.rnn(packed, state)
-            out, _ = pad_packed_sequence(out, batch_first=True, total_length=n_timesteps)
+            out, _ = pad_packed_sequence(out, batch_first=True, total_length=X.shape[1])
+            return out, lengths, final
+        out, final = self.rnn(X, state)
+        return out, lengths, (final if lengths is None else None)
+
+    def pool(self, hidden, lengths, final_state=None):
+        """One vector per sequence from the hidden outputs, over real steps only.
+
+        Parameters
+        ----------
+        hidden : Tensor of shape (batch, n_steps, width)
+            Top-layer outputs, as returned by :meth:`hidden_states`.
+        lengths : Tensor of shape (batch,) or None
+            Real steps of each sequence.
+        final_state : Tensor or tuple of Tensor, default=None
+            The final state; ``pooling="last"`` of a bidirectional layer reads both
+            directions' final hidden states from it.
+
+        Returns
+        -------
+        pooled : Tensor of shape (batch, width)
+        """
+        if self.pooling == "last":
+            if self.num_directions == 2:
+                h_n = final_state[0] if self.cell == "lstm" else final_state
+                return h_n[-2:].transpose(0, 1).reshape(hidden.shape[0], -1)
+            return _last_real(hidden, lengths)
+        mask = _real_mask(hidden, lengths)
+        if self.pooling == "mean":
+            if mask is None:
+                return hidden.mean(dim=1)
+            return (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1)
+        if self.pooling == "max":
+            if mask is None:
+                return hidden.amax(dim=1)
+            return hidden.masked_fill(~mask, float("-inf")).amax(dim=1)
+        scores = self.attention(hidden)
+        if mask is not None:
+            scores = scores.masked_fill(~mask, float("-inf"))
+        weights = torch.softmax(scores, dim=1)
+        return (weights * hidden).sum(dim=1)
+
+    def forward(self, X, lengths=None, state=None, need_final_state=True):
+        need = need_final_state or (self.output == "last" and self.pooling == "last"
+                                    and self.num_directions == 2)
+        hidden, step_lengths, final = self.hidden_states(X, lengths, state, need)
         if self.output == "sequence":
-            return self.head(out), final
-        h_n = final[0] if self.cell == "lstm" else final
-        last = h_n[-self.num_directions:].transpose(0, 1).reshape(batch_size, -1)
-        return self.head(last), final
+            return self.head(hidden), final
+        return self.head(self.pool(hidden, step_lengths, final)), final
 
 
 class MemorylessNetwork(nn.Module):
@@ -222,8 +402,6 @@ class FeedbackNetwork(nn.Module):
                  input_mean=None, input_scale=None, target_mean=None, target_scale=None,
                  residual=False, input_changes=False, change_mean=None, change_scale=None):
         super().__init__()
-        if cell not in CELLS:
-            raise ValueError(f"cell must be one of {sorted(CELLS)}; got {cell!r}.")
         feedback = [int(i) for i in feedback]
         if len(feedback) != output_size:
             raise ValueError(
@@ -243,10 +421,9 @@ class FeedbackNetwork(nn.Module):
         self.residual = bool(residual)
         self.input_changes = bool(input_changes)
         self.dropout = float(dropout) if num_layers > 1 else 0.0
-        extra = {"nonlinearity": nonlinearity} if cell == "rnn" else {}
         rnn_input_size = input_size + (output_size if self.input_changes else 0)
-        self.rnn = CELLS[cell](rnn_input_size, hidden_size, num_layers, batch_first=True,
-                               dropout=self.dropout, **extra)
+        self.rnn = make_recurrent_layer(cell, rnn_input_size, hidden_size, num_layers,
+                                        dropout=self.dropout, nonlinearity=nonlinearity)
         self.head = nn.Linear(hidden_size, output_size)
         self.n_rnn_states = 2 if cell == "lstm" else 1
         self.initial_state = (
@@ -284,6 +461,14 @@ class FeedbackNetwork(nn.Module):
             learned = self.initial_state.expand(-1, -1, batch_size, -1).contiguous()
             rnn_state = (learned[0], learned[1]) if self.cell == "lstm" else learned[0]
         return rnn_state, previous, previous_fed
+
+    def state_fill(self):
+        """Fill value of each state tensor for rows that start a new stream.
+
+        Zeros for the recurrent state and NaN, "no previous output", for the fed-back values
+        (see :func:`seqestimators.state.resize_state`).
+        """
+        return [0.0] * self.n_rnn_states + [float("nan"), float("nan")]
 
     def _join_state(self, rnn_state, previous, previous_fed):
         rnn = tuple(rnn_state) if self.cell == "lstm" else (rnn_state,)
@@ -372,6 +557,9 @@ class FeedbackNetwork(nn.Module):
         observed = X.index_select(2, self.feedback_index)
         if previous_fed is None:
             previous_fed = observed[:, 0]
+        else:
+            # NaN rows start a new stream in a carried batch: no previous value to feed back.
+            previous_fed = torch.where(torch.isnan(previous_fed), observed[:, 0], previous_fed)
         active_all = None if lengths is None else \
             torch.arange(n_timesteps, device=X.device)[None, :] < lengths.to(X.device)[:, None]
         outputs = []
@@ -379,6 +567,8 @@ class FeedbackNetwork(nn.Module):
             fed = observed[:, t]
             if t >= keep:
                 prev = previous.to(fed.dtype)
+                if t == 0:
+                    prev = torch.where(torch.isnan(prev), fed, prev)
                 if feedback_prob >= 1.0:
                     fed = prev
                 else:
@@ -400,7 +590,8 @@ class FeedbackNetwork(nn.Module):
         Z = self._standardize(X)
         fed = X.index_select(2, self.feedback_index)
         if self.input_changes:
-            first = fed[:, :1] if previous_fed is None else previous_fed[:, None].to(fed.dtype)
+            first = fed[:, :1] if previous_fed is None else torch.where(
+                torch.isnan(previous_fed[:, None]), fed[:, :1], previous_fed[:, None].to(fed.dtype))
             Z = torch.cat([Z, self._changes(fed, torch.cat([first, fed[:, :-1]], dim=1))], dim=2)
         if lengths is None:
             out, final = self.rnn(Z, rnn_state)

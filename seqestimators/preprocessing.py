@@ -86,9 +86,12 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
 
     def _apply(self, X, fn):
         check_is_fitted(self)
-        if isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex):
+        if isinstance(X, (pd.DataFrame, pd.Series)) and isinstance(X.index, pd.MultiIndex):
             sequences = check_sequences(X, estimator=self, dtype=[np.float64, np.float32])
             check_input_shape(self, sequences)
+            if isinstance(X, pd.Series):
+                values = fn(X.to_numpy(dtype=np.float64)[:, None])[:, 0]
+                return pd.Series(values, index=X.index, name=X.name)
             return pd.DataFrame(fn(X.to_numpy(dtype=np.float64)), index=X.index,
                                 columns=X.columns)
         sequences = check_sequences(X, estimator=self, dtype=[np.float64, np.float32])
@@ -110,9 +113,10 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_scaled : ndarray, list of ndarray or DataFrame
+        X_scaled : ndarray, list of ndarray, DataFrame or Series
             The scaled sequences, in the layout ``X`` came in (ragged lists as
-            ``(n_timesteps_i, n_features)`` arrays).
+            ``(n_timesteps_i, n_features)`` arrays, long-format frames and series with their
+            index).
         """
         return self._apply(X, lambda v: (v - self.mean_) / self.scale_)
 

@@ -7,9 +7,9 @@ import torch
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 
-__all__ = ["SequenceClassifierMixin"]
+from ..sequences import lengths_to_mask
 
-PAD_LABEL = -100  # torch's default ignore_index: padded timesteps never reach the loss
+__all__ = ["SequenceClassifierMixin"]
 
 
 class SequenceClassifierMixin:
@@ -43,7 +43,8 @@ class SequenceClassifierMixin:
                     f"the data contains only one class: {encoder.classes_.tolist()[0]!r}"
                 )
             self.label_encoder_ = encoder
-        codes = np.full(labels.shape, PAD_LABEL, dtype=np.int64)
+        # Padded timesteps hold code 0; the loss and the scores read real timesteps only.
+        codes = np.zeros(labels.shape, dtype=np.int64)
         if mask is None:
             codes[...] = self.label_encoder_.transform(labels.ravel()).reshape(labels.shape)
         else:
@@ -55,7 +56,7 @@ class SequenceClassifierMixin:
         if y_pred.ndim == 3:
             mask = self._loss_mask(X, y_true)
             if mask is not None:
-                y_true = y_true.masked_fill(~mask, PAD_LABEL)
+                return self.criterion_(y_pred[mask], y_true[mask])
             return self.criterion_(y_pred.transpose(1, 2), y_true)
         return self.criterion_(y_pred, y_true.reshape(-1))
 
@@ -97,8 +98,10 @@ class SequenceClassifierMixin:
     def _score_outputs(self, outputs, dataset):
         codes = outputs.argmax(axis=-1)
         y = dataset.y.cpu().numpy().reshape(codes.shape)
-        real = y != PAD_LABEL
-        return float(np.mean(codes[real] == y[real]))
+        if codes.ndim == 2 and dataset.lengths is not None:
+            real = lengths_to_mask(dataset.lengths.cpu().numpy(), codes.shape[1])
+            codes, y = codes[real], y[real]
+        return float(np.mean(codes == y))
 
     def score(self, X, y, sample_weight=None):
         """Accuracy over all real (non-padded) timesteps, or over sequences.

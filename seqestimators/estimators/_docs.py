@@ -34,21 +34,62 @@ output : {"auto", "sequence", "last"}, default="auto"
         the final hidden state). ``"auto"`` infers it from ``y`` in ``fit``: 1D ``y`` gives
         ``"last"``, ``y`` with a time axis matching ``X`` gives ``"sequence"``."""
 
+LONG_SEQUENCE_PARAMS = """\
+patch_size : int, "auto" or None, default="auto"
+        Read non-overlapping segments of this many timesteps as one recurrent step of
+        ``patch_size * n_features`` inputs (segment-wise recurrence, SegRNN, Lin et al. 2023):
+        a 400-step series becomes about 30 steps, which trains faster and lets gradients reach
+        the start. Patches end at each sequence's last real timestep; only the first patch of
+        a sequence whose length it does not divide is filled with zeros before the sequence
+        starts. Per-sequence outputs only (``output="last"``): per-timestep targets refuse an
+        int and ``"auto"`` leaves them alone. ``"auto"`` leaves sequences of up to 64
+        timesteps alone and cuts longer ones into about 32 patches (``patch_size_`` tells
+        which). None or 1: one timestep per step.
+    pooling : {"last", "mean", "max", "attention"}, default="last"
+        How a per-sequence output reads the top layer's hidden outputs, over real timesteps
+        only: the final hidden state (both directions' with ``bidirectional``), their mean,
+        their element-wise maximum, or an attention-weighted mean (a learned score per step,
+        softmax over the real steps)."""
+
 TRAINING_PARAMS = """\
 max_epochs : int, default={max_epochs}
-        Passes over the training data per ``fit`` (and per ``partial_fit`` call).
+        The cap on passes over the training data per ``fit`` (and the exact number per
+        ``partial_fit`` call). ``fit`` stops earlier at convergence (see ``n_iter_no_change``)
+        and warns with :class:`~sklearn.exceptions.ConvergenceWarning` when the cap ends a
+        training whose loss was still improving.
+    n_iter_no_change : int or None, default=10
+        ``fit`` stops when the monitored loss has not improved by ``tol`` for this many
+        consecutive epochs (scikit-learn's ``MLPClassifier`` rule). The monitored loss is the
+        training loss, or the validation loss with ``early_stopping=True``. None trains
+        exactly ``max_epochs`` epochs, without warning.
+    tol : float, default=1e-4
+        The improvement of the monitored loss that counts as progress.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training sequences (stratified by label for
+        per-sequence classification, drawn with ``random_state``), stop when their loss stops
+        improving, and restore the weights of the best epoch. A ``train_split`` of your own
+        is used instead of the held-out fraction when given.
+    validation_fraction : float, default=0.1
+        The share of training sequences held out with ``early_stopping=True``.
     lr : float, default={lr}
         Learning rate of the optimizer.
     batch_size : int, default=32
         Sequences per mini-batch; -1 for the whole data set in one batch.
+    predict_batch_size : int, default=256
+        Sequences per prediction batch. Every prediction batch is padded to exactly this many
+        rows, so that a sequence's prediction is bitwise the same whatever batch it comes in
+        (float32 kernels round differently for different batch sizes). Lower it for
+        low-latency predictions of single sequences.
     optimizer : torch optimizer class, default=torch.optim.Adam
         Set its options with ``optimizer__*`` parameters (e.g. ``optimizer__weight_decay``).
     criterion : torch loss class, default={criterion}
         Loss; computed over real (non-padded) timesteps only. Options: ``criterion__*``.
     train_split : callable, default=None
         skorch's internal validation split, e.g. ``skorch.dataset.ValidSplit(0.2)``, which adds
-        ``valid_loss`` and ``{valid_score}`` to ``history_`` every epoch (needed by early stopping
-        and pruning). None trains on all data, as scikit-learn estimators do.
+        ``valid_loss`` and ``{valid_score}`` to ``history_`` every epoch (needed by pruning). A
+        ``ValidSplit`` without a ``random_state`` of its own is seeded from ``random_state``.
+        None trains on all data (unless ``early_stopping=True``), as scikit-learn estimators
+        do.
     callbacks : list of skorch callbacks, default=None
         Added to the defaults: gradient-norm clipping at 1.0 (``callbacks__gradient_clip``,
         change with ``callbacks__gradient_clip__gradient_clip_value``, disable with
@@ -101,4 +142,9 @@ module_ : torch.nn.Module
     output_ : {"sequence", "last"}
         The resolved output mode.
     carried_state_ : Tensor, tuple of Tensor or None
-        The hidden state carried into the next batch (``state_policy="carry"``)."""
+        The hidden state carried into the next batch (``state_policy="carry"``).
+    n_iter_ : int
+        Epochs run (in total, over ``partial_fit`` calls and warm starts).
+    best_epoch_ : int
+        The epoch of ``fit`` with the best monitored loss (the restored weights' epoch with
+        ``early_stopping=True``)."""

@@ -17,8 +17,9 @@ from .._batching import SequenceBatchIterator, SequenceDataset
 from .._validation import check_sequences
 from ..networks import FeedbackNetwork
 from ..sequences import unpad_sequences
+from ..state import map_state
 from . import _docs
-from ._base import SequenceNetMixin, _map_state
+from ._base import SequenceNetMixin
 from ._regressor import SequenceRegressorMixin
 
 __all__ = ["RNNForecaster", "feedback_probability"]
@@ -229,7 +230,8 @@ default="inverse_sigmoid"
                  state_policy="reset", tbptt_steps=None, feedback="auto",
                  training="teacher_forcing", schedule="inverse_sigmoid", schedule_k=10.0,
                  warmup_steps=1, residual=True, input_changes=True, standardize=True,
-                 accumulate_steps=1, max_epochs=100, lr=0.01,
+                 accumulate_steps=1, max_epochs=100, n_iter_no_change=10, tol=1e-4,
+                 early_stopping=False, validation_fraction=0.1, lr=0.01, predict_batch_size=256,
                  batch_size=32, optimizer=torch.optim.Adam, criterion=torch.nn.MSELoss,
                  train_split=None, callbacks=None, iterator_train=SequenceBatchIterator,
                  iterator_valid=SequenceBatchIterator, dataset=SequenceDataset,
@@ -261,7 +263,7 @@ default="inverse_sigmoid"
             "hidden_size": self.hidden_size,
             "num_layers": self.num_layers,
             "dropout": self.dropout,
-            "learned_initial_state": self.state_policy == "learned",
+            "learned_initial_state": self._state_policy.learned_initial_state,
             "residual": self.residual,
             "input_changes": self.input_changes,
         }
@@ -340,6 +342,10 @@ default="inverse_sigmoid"
         epochs_done = max(len(self.history_) - 1, 0) if self.history_ is not None else 0
         return feedback_probability(epochs_done, self.schedule, self.schedule_k)
 
+    def _objective_settled(self):
+        """Whether this epoch trained the final objective (scheduled sampling has arrived)."""
+        return self.training != "scheduled" or self.history[-1, "feedback_prob"] >= 0.99
+
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
         super().on_epoch_begin(net, dataset_train=dataset_train, dataset_valid=dataset_valid,
                                **kwargs)
@@ -352,7 +358,7 @@ default="inverse_sigmoid"
             start = int(x.get("start", 0))
             if start > 0:
                 n_observed = max(self.warmup_steps - start, 0)
-            elif self._initial_state(x["X"].shape[0]) is not None:
+            elif self.__dict__.get("_train_state") is not None:
                 n_observed = 0
             else:
                 n_observed = self.warmup_steps
@@ -465,12 +471,14 @@ default="inverse_sigmoid"
             lengths = None if sequences.lengths is None else \
                 torch.from_numpy(sequences.lengths).to(device)
             exo_t = None if exo is None else torch.from_numpy(exo).to(device)
-            self.module_.eval()
-            with self._inference_precision(), torch.no_grad():
+            state = self._carried_prediction_state(sequences.n_samples)
+            module = self.module_
+            if module.training:
+                module.eval()
+            with torch.inference_mode():
                 dtype = self._module_dtype()
-                state = self._initial_state(sequences.n_samples)
-                state = _map_state(lambda s: s.to(dtype), state)
-                prefix, generated, _ = self.module_.forecast(
+                state = map_state(lambda s: s.to(device=device, dtype=dtype), state)
+                prefix, generated, _ = module.forecast(
                     values.to(dtype), n_steps,
                     exogenous=None if exo_t is None else exo_t.to(dtype),
                     lengths=lengths, state=state)

@@ -88,8 +88,10 @@ class MemorylessClassifier(SequenceClassifierMixin, MemorylessMixin, NeuralNetCl
     True
     """
 
-    def __init__(self, *, hidden_size=32, num_layers=1, output="auto", max_epochs=100, lr=0.01,
-                 batch_size=32, optimizer=torch.optim.Adam, criterion=torch.nn.CrossEntropyLoss,
+    def __init__(self, *, hidden_size=32, num_layers=1, output="auto", max_epochs=100,
+                 n_iter_no_change=10, tol=1e-4, early_stopping=False, validation_fraction=0.1,
+                 lr=0.01, predict_batch_size=256, batch_size=32, optimizer=torch.optim.Adam,
+                 criterion=torch.nn.CrossEntropyLoss,
                  train_split=None, callbacks=None, iterator_train=SequenceBatchIterator,
                  iterator_valid=SequenceBatchIterator, dataset=SequenceDataset,
                  predict_nonlinearity="auto", warm_start=False, verbose=0, device="cpu",
@@ -130,8 +132,10 @@ class MemorylessRegressor(SequenceRegressorMixin, MemorylessMixin, NeuralNetRegr
     (32, 50)
     """
 
-    def __init__(self, *, hidden_size=32, num_layers=1, output="auto", max_epochs=100, lr=0.01,
-                 batch_size=32, optimizer=torch.optim.Adam, criterion=torch.nn.MSELoss,
+    def __init__(self, *, hidden_size=32, num_layers=1, output="auto", max_epochs=100,
+                 n_iter_no_change=10, tol=1e-4, early_stopping=False, validation_fraction=0.1,
+                 lr=0.01, predict_batch_size=256, batch_size=32, optimizer=torch.optim.Adam,
+                 criterion=torch.nn.MSELoss,
                  train_split=None, callbacks=None, iterator_train=SequenceBatchIterator,
                  iterator_valid=SequenceBatchIterator, dataset=SequenceDataset,
                  predict_nonlinearity="auto", warm_start=False, verbose=0, device="cpu",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import torch
+from sklearn.utils._param_validation import Interval, StrOptions
 from skorch import NeuralNetClassifier, NeuralNetRegressor
 
 from .._batching import SequenceBatchIterator, SequenceDataset
-from ..networks import RecurrentNetwork
+from ..networks import POOLINGS, RecurrentNetwork
 from . import _docs
 from ._base import SequenceNetMixin
 from ._classifier import SequenceClassifierMixin
@@ -15,12 +18,76 @@ from ._regressor import SequenceRegressorMixin
 __all__ = ["RNNClassifier", "RNNRegressor"]
 
 
+#: The default epoch cap: training normally stops earlier, at convergence.
+MAX_EPOCHS = 1000
+#: ``patch_size="auto"``: sequences longer than this many timesteps are read in patches.
+AUTO_PATCH_MIN_LENGTH = 64
+#: ``patch_size="auto"``: the patch size aims at about this many recurrent steps.
+AUTO_PATCH_STEPS = 32
+
+
+def auto_patch_size(n_timesteps):
+    """The patch size ``patch_size="auto"`` picks for training sequences this long.
+
+    Sequences of up to :data:`AUTO_PATCH_MIN_LENGTH` timesteps are left alone; longer ones are
+    cut into about :data:`AUTO_PATCH_STEPS` patches.
+
+    Parameters
+    ----------
+    n_timesteps : int
+        The longest training sequence.
+
+    Returns
+    -------
+    patch_size : int
+
+    Examples
+    --------
+    >>> from seqestimators.estimators._recurrent import auto_patch_size
+    >>> [auto_patch_size(n) for n in (24, 64, 150, 427, 1000)]
+    [1, 1, 5, 13, 31]
+    """
+    if n_timesteps <= AUTO_PATCH_MIN_LENGTH:
+        return 1
+    return max(1, round(n_timesteps / AUTO_PATCH_STEPS))
+
+
 class RecurrentMixin(SequenceNetMixin):
     """The recurrent network's construction from the estimator's parameters."""
 
     module = RecurrentNetwork
+    patch_size = None
+    pooling = "last"
+
+    _parameter_constraints = {
+        **SequenceNetMixin._parameter_constraints,
+        "patch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
+        "pooling": [StrOptions(set(POOLINGS))],
+    }
+
+    def _check_output_params(self, output):
+        if output == "sequence" and self.patch_size not in (None, 1, "auto"):
+            raise ValueError(
+                f"patch_size={self.patch_size} reads patches of timesteps as one recurrent step, "
+                "which gives one output per sequence only, but y has one target per timestep "
+                "(output='sequence'). Use patch_size=None for per-timestep targets."
+            )
+        if output == "sequence" and self.pooling != "last":
+            raise ValueError(
+                f"pooling={self.pooling!r} reads one vector per sequence from its hidden "
+                "states, but y has one target per timestep (output='sequence'). Use the "
+                "default pooling='last'."
+            )
+
+    def _resolve_patch_size(self):
+        if self.output_ == "sequence" or self.patch_size is None:
+            return 1
+        if self.patch_size == "auto":
+            return auto_patch_size(self.fit_n_timesteps_)
+        return int(self.patch_size)
 
     def _module_kwargs(self):
+        self.patch_size_ = self._resolve_patch_size()
         return {
             "input_size": self.input_size_,
             "output_size": self._n_outputs(),
@@ -30,8 +97,13 @@ class RecurrentMixin(SequenceNetMixin):
             "bidirectional": self.bidirectional,
             "dropout": self.dropout,
             "output": self.output_,
-            "learned_initial_state": self.state_policy == "learned",
+            "learned_initial_state": self._state_policy.learned_initial_state,
+            "patch_size": self.patch_size_,
+            "pooling": self.pooling,
         }
+
+    def _forward_kwargs(self, *, need_final_state):
+        return {"need_final_state": need_final_state}
 
 
 class RNNClassifier(SequenceClassifierMixin, RecurrentMixin, NeuralNetClassifier):
@@ -48,8 +120,9 @@ class RNNClassifier(SequenceClassifierMixin, RecurrentMixin, NeuralNetClassifier
     ----------
     {_docs.RECURRENT_PARAMS}
     {_docs.OUTPUT_PARAM}
-    {_docs.TRAINING_PARAMS.format(max_epochs=100, lr=0.01, criterion="torch.nn.CrossEntropyLoss",
-                                  valid_score="valid_acc")}
+    {_docs.LONG_SEQUENCE_PARAMS}
+    {_docs.TRAINING_PARAMS.format(max_epochs=MAX_EPOCHS, lr=0.01,
+                                  criterion="torch.nn.CrossEntropyLoss", valid_score="valid_acc")}
     classes : array-like of shape (n_classes,), default=None
         All class labels, when ``y`` may not show every one of them (skorch's parameter).
 
@@ -78,9 +151,11 @@ class RNNClassifier(SequenceClassifierMixin, RecurrentMixin, NeuralNetClassifier
 
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, bidirectional=False,
                  dropout=0.0, state_policy="reset", tbptt_steps=None, accumulate_steps=1,
-                 output="auto",
-                 max_epochs=100, lr=0.01, batch_size=32, optimizer=torch.optim.Adam,
-                 criterion=torch.nn.CrossEntropyLoss, train_split=None, callbacks=None,
+                 output="auto", patch_size="auto", pooling="last",
+                 max_epochs=MAX_EPOCHS, n_iter_no_change=10, tol=1e-4, early_stopping=False,
+                 validation_fraction=0.1, lr=0.01, batch_size=32, predict_batch_size=256,
+                 optimizer=torch.optim.Adam, criterion=torch.nn.CrossEntropyLoss,
+                 train_split=None, callbacks=None,
                  iterator_train=SequenceBatchIterator, iterator_valid=SequenceBatchIterator,
                  dataset=SequenceDataset, predict_nonlinearity="auto", warm_start=False,
                  verbose=0, device="cpu", compile=False, use_caching="auto",
@@ -102,7 +177,8 @@ class RNNRegressor(SequenceRegressorMixin, RecurrentMixin, NeuralNetRegressor):
     ----------
     {_docs.RECURRENT_PARAMS}
     {_docs.OUTPUT_PARAM}
-    {_docs.TRAINING_PARAMS.format(max_epochs=100, lr=0.01, criterion="torch.nn.MSELoss",
+    {_docs.LONG_SEQUENCE_PARAMS}
+    {_docs.TRAINING_PARAMS.format(max_epochs=MAX_EPOCHS, lr=0.01, criterion="torch.nn.MSELoss",
                                   valid_score="valid_r2")}
 
     Attributes
@@ -129,9 +205,10 @@ class RNNRegressor(SequenceRegressorMixin, RecurrentMixin, NeuralNetRegressor):
 
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, bidirectional=False,
                  dropout=0.0, state_policy="reset", tbptt_steps=None, accumulate_steps=1,
-                 output="auto",
-                 max_epochs=100, lr=0.01, batch_size=32, optimizer=torch.optim.Adam,
-                 criterion=torch.nn.MSELoss, train_split=None, callbacks=None,
+                 output="auto", patch_size="auto", pooling="last",
+                 max_epochs=MAX_EPOCHS, n_iter_no_change=10, tol=1e-4, early_stopping=False,
+                 validation_fraction=0.1, lr=0.01, batch_size=32, predict_batch_size=256,
+                 optimizer=torch.optim.Adam, criterion=torch.nn.MSELoss, train_split=None, callbacks=None,
                  iterator_train=SequenceBatchIterator, iterator_valid=SequenceBatchIterator,
                  dataset=SequenceDataset, predict_nonlinearity="auto", warm_start=False,
                  verbose=0, device="cpu", compile=False, use_caching="auto",
