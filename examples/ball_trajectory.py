@@ -1,9 +1,11 @@
-"""A thrown ball, forecast from three heights: the closed loop of seed 001.
+"""A thrown ball, forecast from three heights: the closed loop of the falling-ball question.
 
-The question: "give the model 3 heights h0, h1, h2 and let it predict h3; then give it h1, h2
-and the h3 it predicted to get h4, and so on, until the whole trajectory" -- and an LSTM that
-draws an almost flat line. The data (``make_ball_trajectory``): ``X[t] = height[t]`` and
-``y[t] = height[t + 1]``, so the target of one timestep is the next input.
+The falling-ball question ("Keras LSTM input - Predicting a parabolic trajectory",
+https://stackoverflow.com/questions/47079455): "give the model 3 heights h0, h1, h2 and let it
+predict h3; then give it h1, h2 and the h3 it predicted to get h4, and so on, until the whole
+trajectory" -- and an LSTM that draws an almost flat line. The data (``make_ball_trajectory``):
+``X[t] = height[t]`` and ``y[t] = height[t + 1]``, so the target of one timestep is the next
+input.
 
 ``RNNForecaster`` is trained on whole trajectories with teacher forcing (each timestep reads
 the observed height; the hidden state learns the velocity), then ``forecast(X[:, :3], 40)``
@@ -20,6 +22,7 @@ on 2 CPU cores).
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -40,6 +43,10 @@ MODELS = {
     "free running (warmup_steps=3)": dict(training="free_running", warmup_steps=N_OBSERVED),
 }
 
+
+def status(text):
+    """Say on stderr what runs now, so that a long step is never silent."""
+    print(text, file=sys.stderr, flush=True)
 
 def run(n_train=256, n_test=100, max_epochs=30, random_state=0):
     """Fit the forecasters and score their closed-loop forecasts on fresh trajectories.
@@ -66,7 +73,9 @@ def run(n_train=256, n_test=100, max_epochs=30, random_state=0):
     # What each model says after the observed heights: from the height at timestep N_OBSERVED
     # (the one-step prediction of the prefix) to the end of the closed loop.
     forecasts = {"flat line (last observed height)": np.concatenate([flat[:, :1], flat], 1)}
-    for name, params in MODELS.items():
+    for k, (name, params) in enumerate(MODELS.items()):
+        status(f"training '{name}' on {n_train} trajectories, then forecasting "
+               f"{N_STEPS} steps in closed loop ({k + 1}/{len(MODELS)})...")
         est = RNNForecaster(hidden_size=16, max_epochs=max_epochs, random_state=random_state,
                             **params)
         start = time.perf_counter()

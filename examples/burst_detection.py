@@ -1,4 +1,7 @@
-"""Burst detection: why the RNN of seed question 000 stays memoryless, and the fix.
+"""Burst detection: why the RNN of the burst detector question stays memoryless, and the fix.
+
+The burst detector question: a PyTorch RNN trained to output 1 until a half-sine burst has
+passed "always operates in a memoryless way".
 
 The task (``make_burst``): a half-sine burst of 10 steps starts somewhere in the first 50 of
 130 steps; the target is 1 until the burst has ended and 0 for good afterwards. The question's
@@ -19,6 +22,7 @@ cores).
 from __future__ import annotations
 
 import argparse
+import sys
 import warnings
 from pathlib import Path
 
@@ -29,6 +33,11 @@ from sklearn.model_selection import GridSearchCV
 from seqestimators import MemorylessClassifier, RNNClassifier
 from seqestimators.datasets import make_burst
 from seqestimators.plotting import plot_sequences, save_figure
+
+
+def status(text):
+    """Say on stderr what runs now, so that a long step is never silent."""
+    print(text, file=sys.stderr, flush=True)
 
 
 def run(n_train=128, n_test=256, max_epochs=40, random_state=0, n_jobs=1):
@@ -48,16 +57,22 @@ def run(n_train=128, n_test=256, max_epochs=40, random_state=0, n_jobs=1):
     grid = {"cell": ["rnn", "lstm", "gru"], "state_policy": ["reset", "carry", "learned"]}
     estimator = RNNClassifier(hidden_size=16, max_epochs=max_epochs, random_state=random_state)
     search = GridSearchCV(estimator, grid, cv=2, n_jobs=n_jobs, refit=False)
+    n_candidates = len(grid["cell"]) * len(grid["state_policy"])
+    status(f"grid search: 2-fold CV of {n_candidates} configurations on {n_train} sequences "
+           f"({2 * n_candidates} fits of {max_epochs} epochs)...")
     with warnings.catch_warnings():
         # "carry" warns that it is being misused here: that misuse is the point of the story.
         warnings.filterwarnings("ignore", message="state_policy='carry'")
         search.fit(X, y)
         rows = []
-        for params, cv_score in zip(search.cv_results_["params"],
-                                    search.cv_results_["mean_test_score"]):
+        for k, (params, cv_score) in enumerate(zip(search.cv_results_["params"],
+                                                   search.cv_results_["mean_test_score"])):
+            status(f"training {params} on all {n_train} sequences and scoring it on {n_test} "
+                   f"fresh ones ({k + 1}/{n_candidates})...")
             model = RNNClassifier(**{**estimator.get_params(), **params}).fit(X, y)
             rows.append({**params, "cv_accuracy": cv_score,
                          "fresh_accuracy": model.score(X_test, y_test)})
+    status("training the memoryless baseline...")
     baseline = MemorylessClassifier(max_epochs=max_epochs, random_state=random_state).fit(X, y)
     rows.append({"cell": "memoryless", "state_policy": "-", "cv_accuracy": np.nan,
                  "fresh_accuracy": baseline.score(X_test, y_test)})
@@ -76,6 +91,8 @@ def main(argv=None):
     with pd.option_context("display.float_format", "{:.4f}".format):
         print(table.to_string(index=False))
 
+    status("training the two models of the figures (RNN with carried state, LSTM with reset "
+           "state)...")
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="state_policy='carry'")
         carry = RNNClassifier(cell="rnn", hidden_size=16, state_policy="carry",

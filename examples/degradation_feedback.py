@@ -1,10 +1,11 @@
 """Durability with output feedback: teacher forcing, free running and scheduled sampling.
 
-The question (seed 001): a material's durability decays under temperature and humidity; the
-previous durability should be an input, but at prediction time only the initial value is
-known. Copying each prediction into the next row of the input tensor by hand breaks
-``loss.backward()`` ("Method 1"); filling the column with the true previous durability
-("Method 2") trains, but the model never sees its own errors -- and then drifts in closed loop.
+The degradation-curve question ("feed output to input"): a material's durability decays under
+temperature and humidity; the previous durability should be an input, but at prediction time
+only the initial value is known. Copying each prediction into the next row of the input tensor
+by hand breaks ``loss.backward()`` ("Method 1"); filling the column with the true previous
+durability ("Method 2") trains, but the model never sees its own errors -- and then drifts in
+closed loop.
 
 ``make_degradation`` gives ``X[t] = (temperature, humidity, previous durability)`` and
 ``y[t] = durability[t]``. ``RNNForecaster(feedback=[2])`` feeds its own previous prediction
@@ -27,6 +28,7 @@ minute on 2 CPU cores).
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -38,6 +40,10 @@ from seqestimators import RNNForecaster
 from seqestimators.datasets import make_degradation
 from seqestimators.plotting import save_figure
 
+
+def status(text):
+    """Say on stderr what runs now, so that a long step is never silent."""
+    print(text, file=sys.stderr, flush=True)
 
 def models(max_epochs):
     return {
@@ -71,6 +77,8 @@ def run(n_train=128, n_test=100, n_timesteps=60, max_epochs=30, seeds=(0, 1, 2))
     X_test, y_test = make_degradation(n_test, n_timesteps, random_state=1, return_X_y=True)
     rows, curves = [], {}
     for name, params in models(max_epochs).items():
+        status(f"training {name} ({len(seeds)} seeds, {n_train} sequences each) and running "
+               "the closed loop...")
         for seed in seeds:
             est = RNNForecaster(feedback=[2], hidden_size=16, max_epochs=max_epochs,
                                 random_state=seed, **params)

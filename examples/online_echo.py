@@ -1,9 +1,10 @@
-"""Online learning of the delayed echo, one stream, state carried between calls (seed 002).
+"""Online learning of the delayed echo, one stream, state carried between calls.
 
-The question: "predict 0 if the previous input was 1" (``y[t] = 1 - x[t - 1]``), learned
-online from one stream with a stateful Keras GRU fed one timestep at a time (``batch_size=1,
-timesteps=1, stateful=True``) -- and it would not learn, while the batch version (many short
-sequences) learned easily.
+The online echo question ("Is my intuition about RNN wrong?",
+https://ai.stackexchange.com/questions/33995/is-my-intuition-about-rnn-wrong): "predict 0 if the
+previous input was 1" (``y[t] = 1 - x[t - 1]``), learned online from one stream with a stateful
+Keras GRU fed one timestep at a time (``batch_size=1, timesteps=1, stateful=True``) -- and it
+would not learn, while the batch version (many short sequences) learned easily.
 
 Here the same set-ups are ``RNNClassifier(state_policy="carry")`` and ``partial_fit`` on
 consecutive chunks of the stream (the final state of one call is the initial state of the
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import sys
 import time
 from pathlib import Path
 
@@ -32,6 +34,11 @@ from matplotlib.figure import Figure
 from seqestimators import MemorylessClassifier, RNNClassifier
 from seqestimators.datasets import make_delayed_echo
 from seqestimators.plotting import save_figure
+
+
+def status(text):
+    """Say on stderr what runs now, so that a long step is never silent."""
+    print(text, file=sys.stderr, flush=True)
 
 
 def online(X, y, X_eval, y_eval, *, chunk, eval_every, lr=0.01, random_state=0):
@@ -68,6 +75,7 @@ def run(n_timesteps=3000, chunks=(1, 2, 10), eval_every=100, random_state=0):
         name = f"online, chunks of {chunk} step{'s' if chunk > 1 else ''}"
         if chunk == 1:
             name += " (Keras stateful, batch 1)"
+        status(f"learning online: {name}, {n_timesteps} steps...")
         clf, curve, seconds = online(X, y, X_eval, y_eval, chunk=chunk, eval_every=eval_every,
                                      random_state=random_state)
         curves[name] = curve
@@ -76,6 +84,7 @@ def run(n_timesteps=3000, chunks=(1, 2, 10), eval_every=100, random_state=0):
         rows.append({"set-up": name, "timesteps_seen": n_timesteps,
                      "fresh_accuracy": clf.score(X_test, y_test),
                      "first_seen_at_0.99": first, "fit_s": seconds})
+    status("training the batch version and the memoryless baseline...")
     X_batch, y_batch = make_delayed_echo(256, 32, random_state=random_state, return_X_y=True)
     start = time.perf_counter()
     batch = RNNClassifier(cell="gru", hidden_size=8, max_epochs=15, lr=0.03,

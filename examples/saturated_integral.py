@@ -1,7 +1,8 @@
-"""Saturated integral from one long stream: truncation, update frequency and the fix of seed 003.
+"""Saturated integral from one long stream: truncation, update frequency and the question's fix.
 
 The task (``make_saturated_integral``): a piecewise-constant random input in ``[0, 1)`` and its
-running integral ``y[t] = clip(y[t - 1] + 0.1 * (x[t] - 0.5), 0, 1)``. The question trained on
+running integral ``y[t] = clip(y[t - 1] + 0.1 * (x[t] - 0.5), 0, 1)``. The saturated-integral
+question ("RNN can't learn an integral function", 2017) trained on
 one long stream, backpropagating every 2 timesteps and stepping the optimizer each time; the
 network chased the latest points. Its fix accumulated the gradients of 25 such windows (50
 timesteps) before each optimizer step.
@@ -20,6 +21,7 @@ minute on 2 CPU cores).
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -32,6 +34,11 @@ from seqestimators.datasets import make_saturated_integral
 from seqestimators.plotting import plot_sequences, save_figure
 
 
+def status(text):
+    """Say on stderr what runs now, so that a long step is never silent."""
+    print(text, file=sys.stderr, flush=True)
+
+
 def optimizer_steps(est):
     """Number of optimizer steps taken (Adam counts them per parameter)."""
     return max(int(state["step"]) for state in est.optimizer_.state.values())
@@ -40,8 +47,9 @@ def optimizer_steps(est):
 def settings(n_epochs):
     cosine = [("lr", LRScheduler(torch.optim.lr_scheduler.CosineAnnealingLR, T_max=n_epochs))]
     return {
-        "seed: backward every 2 steps, step every 2": dict(tbptt_steps=2),
-        "seed's fix: backward every 2, step every 50": dict(tbptt_steps=2, accumulate_steps=25),
+        "question: backward every 2 steps, step every 2": dict(tbptt_steps=2),
+        "question's fix: backward every 2, step every 50": dict(tbptt_steps=2,
+                                                                accumulate_steps=25),
         "windows of 100 steps, 1 pass": dict(tbptt_steps=100),
         f"windows of 100 steps, {n_epochs} passes, cosine lr": dict(
             tbptt_steps=100, max_epochs=n_epochs, callbacks=cosine),
@@ -64,7 +72,10 @@ def run(n_timesteps=20000, n_epochs=12, random_state=0):
     X_test, y_test = make_saturated_integral(1, 5000, random_state=random_state + 1,
                                              return_X_y=True)
     rows, models = [], {}
-    for name, params in settings(n_epochs).items():
+    all_settings = settings(n_epochs)
+    for k, (name, params) in enumerate(all_settings.items()):
+        status(f"fitting '{name}' on a stream of {n_timesteps} steps ({k + 1}/"
+               f"{len(all_settings)})...")
         est = RNNRegressor(hidden_size=16, max_epochs=1, random_state=random_state)
         est.set_params(**params)
         start = time.perf_counter()
@@ -79,6 +90,7 @@ def run(n_timesteps=20000, n_epochs=12, random_state=0):
             "fresh_r2": est.score(X_test, y_test),
         })
         models[name] = est
+    status("fitting the memoryless baseline...")
     baseline = MemorylessRegressor(max_epochs=20, random_state=random_state).fit(X, y)
     rows.append({"setting": "memoryless baseline (current input only)", "epochs": 20,
                  "fresh_r2": baseline.score(X_test, y_test)})

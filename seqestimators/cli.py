@@ -418,10 +418,28 @@ def _refit_best(search, estimator, train, score_name):
     _status(f"refitting the best configuration ({config}) on all {len(train.target)} training "
             "sequences...")
     best = clone(estimator).set_params(**search.best_params_)
-    with _quiet_warnings():
+    with _quiet_warnings(), _convergence_note("the refitted model"):
         best.fit(train.data, train.target)
     search.best_estimator_ = best
     return best
+
+
+@contextlib.contextmanager
+def _convergence_note(what):
+    """Turn ConvergenceWarnings into one status line (the short runs of the CLI are on purpose)."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        yield
+    others = [w for w in caught if not issubclass(w.category, ConvergenceWarning)]
+    for w in others:  # pass the other warnings on unchanged
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if len(others) < len(caught):
+        _status(f"note: {what} was still improving when --max-epochs was reached (more epochs "
+                "may score higher).")
 
 
 def _wrong_timesteps(y_true, y_pred):
@@ -533,7 +551,7 @@ def _learning_curves(args, estimator, search, frame, plot_learning_curves):
         label = " ".join(str(v) for v in params.values())
         est = clone(estimator).set_params(
             **params, train_split=ValidSplit(0.2, stratified=False, random_state=args.seed))
-        with _quiet_warnings():
+        with _quiet_warnings(), _convergence_note(f"the learning-curve model {label!r}"):
             models[label] = est.fit(train.data, train.target)
     task = TASKS[args.task]
     return plot_learning_curves(
