@@ -1,21 +1,24 @@
-"""A GRU layer with a hand-written backward pass: ``torch.nn.GRU``'s results, faster on CPU.
+"""A GRU with a hand-written backward pass: ``torch.nn.GRU``'s results, faster on CPU.
 
-On CPU, ATen has a fused oneDNN kernel for LSTM but not for GRU: ``nn.GRU`` runs a C++ loop of
-small autograd operations and its backward replays them one by one, about 4x the cost of an
-LSTM of the same size. :class:`FastGRU` computes exactly the same function with
+On CPU, ATen has a fused oneDNN kernel for LSTM but none for GRU: ``nn.GRU`` runs a C++ loop of
+small autograd operations, and its backward pass replays them one by one (about 4x the cost of
+an LSTM of the same size). :class:`FastGRU` computes the same function with
 
 * the input projections of all timesteps in one matrix product;
 * a forward loop of five in-place operations per timestep, outside autograd, that keeps the
-  gates it needs later;
-* a backward loop of two operations per timestep (the gradients of the gate pre-activations and
-  their product with the recurrent weights): the coefficients that relate them to the gradient
-  of the hidden state are computed for all timesteps at once before the loop;
-* the weight, bias and input gradients as one matrix product each, over all timesteps, after it.
+  activated gates;
+* a backward loop of two operations per timestep: the coefficients relating the gradient of
+  each new hidden state to those of the gate pre-activations are computed for all timesteps at
+  once before it;
+* the weight, bias and input gradients as one matrix product (or sum) each, over all
+  timesteps, after it.
 
-:class:`FastGRU` subclasses :class:`torch.nn.GRU` (same constructor, parameters and
-``state_dict``) and defers to it wherever its own path would not be used or not be faster: on
-other devices (cuDNN), for dtypes other than float32/float64, when no gradient is needed, and
-while tracing, scripting, compiling or exporting to ONNX.
+Every tensor is kept feature-major, ``(features, n_timesteps, batch)``: the rows of one
+timestep are then ``(features, batch)`` blocks, the broadcasts of the backward loop run along
+the leading dimension (the fast case on CPU), and the gradients of all timesteps are plain
+matrix products without copies. In a ragged batch (a :class:`~torch.nn.utils.rnn.PackedSequence`,
+sequences sorted by decreasing length) a timestep works on the first ``batch_sizes[t]``
+columns only, so that padding never reaches the state.
 """
 
 from __future__ import annotations
@@ -24,249 +27,268 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import PackedSequence
 
-__all__ = ["FastGRU", "gru_layer"]
+__all__ = ["FastGRU", "GRULayout", "gru_layer"]
+
+_tanh_backward = torch.ops.aten.tanh_backward
+_sigmoid_backward_ = torch.ops.aten.sigmoid_backward.grad_input
 
 
-def _step_views(tensor, batch_sizes):
-    """Row blocks of a time-major packed ``tensor``, one per timestep (views)."""
-    return tensor.split(batch_sizes, 0)
+class GRULayout:
+    """Time and batch layout of a feature-major batch ``(features, n_timesteps * batch)``.
 
+    Parameters
+    ----------
+    n_timesteps, batch_size : int
+        Sizes of the padded batch.
+    batch_sizes : Tensor of shape (n_timesteps,), default=None
+        Number of sequences still active at each timestep (non-increasing, the longest
+        sequences first, as in :class:`~torch.nn.utils.rnn.PackedSequence`). None: all of them,
+        at every timestep.
 
-class _Rows:
-    """Where each row of a packed layer lives, for one batch layout and direction.
-
-    Rows of the packed data (time-major, ``batch_sizes[t]`` rows at timestep ``t``, the active
-    sequences first) are numbered ``0 .. N - 1``. The layer keeps its outputs in a buffer of
-    ``N + B`` rows that also holds the initial state: ``h0`` first and the outputs after it
-    (forward direction), or the outputs first and ``h0`` after them (reverse direction).
+    Attributes
+    ----------
+    sizes : list of int or None
+        ``batch_sizes`` as Python ints, None when the batch is not ragged.
+    lengths : Tensor of shape (batch_size,) or None
+        Length of each sequence (ragged batches only).
+    mask : Tensor of shape (n_timesteps, batch_size) or None
+        1.0 at real timesteps, 0.0 at padding (ragged batches only).
+    index : Tensor of shape (N,) or None
+        Column ``t * batch_size + b`` of each packed row (ragged batches only).
     """
 
     _cache: dict = {}
 
-    def __init__(self, batch_sizes, reverse):
-        T, B, N = len(batch_sizes), batch_sizes[0], sum(batch_sizes)
-        self.n, self.batch_size, self.reverse = N, B, reverse
-        self.out_start = 0 if reverse else B
-        self.h0_start = N if reverse else 0
-        padded = all(size == B for size in batch_sizes)
-        sizes = torch.tensor(batch_sizes)
-        offsets = torch.cumsum(sizes, 0) - sizes
-        rows = torch.arange(B)
-        # Final state of each sequence: the last timestep it is active at (forward), or the
-        # first timestep (reverse: every sequence is active at t = 0).
-        if reverse:
-            final = rows
-        else:
-            lengths = (sizes[None, :] > rows[:, None]).sum(1)
-            final = offsets[lengths - 1] + rows
-        self.final = final
-        # The hidden state each row starts from, as a buffer row: a slice when the batch is
-        # not ragged, an index otherwise.
-        if padded:
-            self.prev = slice(0, N) if not reverse else slice(B, N + B)
+    def __init__(self, n_timesteps, batch_size, batch_sizes=None):
+        self.n_timesteps, self.batch_size = n_timesteps, batch_size
+        self.sizes = self.lengths = self.mask = self.index = None
+        if batch_sizes is None or int(batch_sizes[-1]) == batch_size:
             return
-        t_of = torch.repeat_interleave(torch.arange(T), sizes)
-        b_of = torch.arange(N) - offsets[t_of]
-        if reverse:
-            nxt = (t_of + 1).clamp(max=T - 1)
-            has_prev = (t_of < T - 1) & (b_of < sizes[nxt])
-            self.prev = torch.where(has_prev, offsets[nxt] + b_of, N + b_of)
-        else:
-            prv = (t_of - 1).clamp(min=0)
-            self.prev = torch.where(t_of > 0, B + offsets[prv] + b_of, b_of)
+        self.sizes = batch_sizes.tolist()
+        columns = torch.arange(batch_size)
+        active = columns[None, :] < batch_sizes[:, None]
+        self.mask = active
+        self.lengths = active.sum(0)
+        self.index = (torch.arange(n_timesteps)[:, None] * batch_size + columns)[active]
 
     @classmethod
-    def get(cls, batch_sizes, reverse):
-        key = (tuple(batch_sizes), reverse)
-        rows = cls._cache.get(key)
-        if rows is None:
-            if len(cls._cache) > 256:
+    def from_batch_sizes(cls, batch_sizes):
+        """The layout of a packed batch, cached by its ``batch_sizes``."""
+        key = tuple(batch_sizes.tolist())
+        layout = cls._cache.get(key)
+        if layout is None:
+            if len(cls._cache) >= 128:
                 cls._cache.clear()
-            rows = cls._cache[key] = cls(batch_sizes, reverse)
-        return rows
+            layout = cls._cache[key] = cls(len(key), key[0], batch_sizes.cpu())
+        return layout
 
-    def to(self, device):
-        final = self.final.to(device)
-        prev = self.prev if isinstance(self.prev, slice) else self.prev.to(device)
-        return final, prev
+    def mask_as(self, tensor):
+        """The mask in ``tensor``'s dtype and device, None when not ragged."""
+        if self.mask is None:
+            return None
+        return self.mask.to(device=tensor.device, dtype=tensor.dtype)
 
 
 class _GRULayer(torch.autograd.Function):
-    """One direction of one GRU layer over packed rows; see :func:`gru_layer`."""
+    """One direction of one GRU layer, feature-major; see :func:`gru_layer`."""
 
     @staticmethod
-    def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh, batch_sizes, reverse):
-        H = w_hh.shape[1]
-        H2 = 2 * H
-        rows = _Rows.get(batch_sizes, reverse)
-        N, B = rows.n, rows.batch_size
+    def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh, layout, reverse):
+        T, B, H = layout.n_timesteps, layout.batch_size, w_hh.shape[1]
+        H2, TB = 2 * H, T * B
+        sizes, ragged = layout.sizes, layout.sizes is not None
         if b_ih is None:
             b_ih = b_hh = x.new_zeros(3 * H)
-        # C[:, :2H] = input part + both biases of the reset and update gates, C[:, 2H:] the
-        # recurrent bias of the candidate; the recurrent product is added to it in place, so
-        # that after the loop C holds r, z (activated) and W_hn h + b_hn for every row.
-        C = torch.addmm(torch.cat([b_ih[:H2] + b_hh[:H2], b_ih[H2:]]), x, w_ih.t())
-        n_all = C[:, H2:].clone()  # W_in x + b_in, then n in place
-        C[:, H2:] = b_hh[H2:]
-        buf = x.new_empty(N + B, H)
-        buf[rows.h0_start:rows.h0_start + B] = h0
-        h0 = buf[rows.h0_start:rows.h0_start + B]
-        out = buf[rows.out_start:rows.out_start + N]
-        w_hh_t = w_hh.t()
-        steps = zip(_step_views(C, batch_sizes), _step_views(C[:, :H2], batch_sizes),
-                    _step_views(C[:, :H], batch_sizes), _step_views(C[:, H:H2], batch_sizes),
-                    _step_views(C[:, H2:], batch_sizes), _step_views(n_all, batch_sizes),
-                    _step_views(out, batch_sizes))
-        steps = list(steps)
-        h = h0[:batch_sizes[-1]] if reverse else h0
-        for c, rz, r, z, hn, n, o in (reversed(steps) if reverse else steps):
-            size = c.shape[0]
-            if h.shape[0] != size:
-                # Ragged batch: sequences leave (forward) or join (reverse) the active rows.
-                h = h[:size] if not reverse else torch.cat([h, h0[h.shape[0]:size]])
-            c.addmm_(h, w_hh_t)
+        # C: input projections plus biases; rows 2H: hold b_hn, the recurrent product is
+        # added in place and the gates activated in place, so that C ends as (r, z, W_hn h +
+        # b_hn) at every timestep. n: W_in x + b_in, then the candidate n in place.
+        bias = torch.cat([b_ih[:H2] + b_hh[:H2], b_ih[H2:]])
+        C = torch.addmm(bias[:, None], w_ih, x)
+        n = C[H2:].clone()
+        C[H2:] = b_hh[H2:, None]
+        # Slots 0..T of hidden states: h0 in slot 0 and the output of timestep t in slot
+        # t + 1 (forward), or outputs in slots 0..T-1 and h0 in slot T (reverse). A ragged
+        # reverse pass starts each sequence from the slot just after its end, which holds
+        # h0: every timestep reads its previous state from the neighbouring slot.
+        slots = (x.new_zeros if ragged else x.new_empty)(H, T + 1, B)
+        if not reverse:
+            slots[:, 0] = h0.t()
+        elif ragged:
+            slots[:, layout.lengths, torch.arange(B)] = h0.t()
+        else:
+            slots[:, T] = h0.t()
+        Cv = C.view(3 * H, T, B)
+        views = zip(Cv.unbind(1), Cv[:H2].unbind(1), Cv[:H].unbind(1), Cv[H:H2].unbind(1),
+                    Cv[H2:].unbind(1), n.view(H, T, B).unbind(1))
+        states = slots.unbind(1)
+        w = w_hh
+        if reverse:
+            steps = zip(reversed(list(views)), states[T - 1::-1], states[T:0:-1],
+                        range(T - 1, -1, -1))
+        else:
+            steps = zip(views, states[1:], states[:T], range(T))
+        for (c, rz, r, z, hn, nt), out, h, t in steps:
+            if ragged and sizes[t] != B:
+                s = sizes[t]
+                c, rz, r, z, hn, nt, out, h = (c[:, :s], rz[:, :s], r[:, :s], z[:, :s],
+                                               hn[:, :s], nt[:, :s], out[:, :s], h[:, :s])
+            c.addmm_(w, h)
             rz.sigmoid_()
-            n.addcmul_(r, hn).tanh_()
-            h = torch.lerp(n, h, z, out=o)
-        h_n = buf.index_select(0, rows.final.to(x.device) + rows.out_start)
+            nt.addcmul_(r, hn).tanh_()
+            torch.lerp(nt, h, z, out=out)
+        if reverse:
+            out, h_n = slots[:, :T], slots[:, 0]
+        else:
+            out = slots[:, 1:]
+            h_n = slots[:, layout.lengths, torch.arange(B)] if ragged else slots[:, T]
+        out = out.reshape(H, TB)
         ctx.save_for_backward(x, w_ih, w_hh, out)
-        ctx.intermediates = (C, n_all, buf)
-        ctx.layout = (batch_sizes, reverse)
-        return out, h_n
+        ctx.intermediates = (C, n, slots)
+        ctx.layout, ctx.reverse = layout, reverse
+        return out, h_n.t().contiguous()
 
     @staticmethod
     @torch.autograd.function.once_differentiable
     def backward(ctx, d_out, d_h_n):
-        x, w_ih, w_hh, out = ctx.saved_tensors
-        C, n, buf = ctx.intermediates
-        batch_sizes, reverse = ctx.layout
-        rows = _Rows.get(batch_sizes, reverse)
-        N, B, H = rows.n, rows.batch_size, w_hh.shape[1]
-        H2 = 2 * H
-        final, prev = rows.to(x.device)
-        h_prev = buf[prev] if isinstance(prev, slice) else buf.index_select(0, prev)
-        r, z, hn = C[:, :H], C[:, H:H2], C[:, H2:]
-        # Gradient of the loss with respect to the pre-activations, per row, is
-        # A[:, k] * g, with g the gradient with respect to the row's new hidden state:
-        #   k = 0: reset gate        a * hn * r * (1 - r)
-        #   k = 1: update gate       (h_prev - n) * z * (1 - z)
-        #   k = 2: candidate (W_hn)  a * r
-        #   k = 3: and g * z flows straight into h_prev,
-        # with a = (1 - z) * (1 - n^2), the gradient of the candidate's pre-activation.
-        one_minus_z = 1 - z
-        a = torch.mul(n, n).neg_().add_(1).mul_(one_minus_z)
-        A = x.new_empty(N, 4, H)
-        torch.mul(a, r, out=A[:, 2])
-        torch.mul(A[:, 2], hn, out=A[:, 0]).mul_(1 - r)
-        torch.sub(h_prev, n, out=A[:, 1]).mul_(z).mul_(one_minus_z)
-        A[:, 3] = z
-        # g: the output gradient plus that of the final state, then the gradient arriving from
-        # the next timestep, added step by step.
-        g = x.new_empty(N, H)
-        g.copy_(d_out)
-        g.index_add_(0, final, d_h_n)
-        dh0 = x.new_zeros(B, H)
-        G = torch.empty_like(A)
-        w_ext = torch.cat([w_hh, torch.eye(H, dtype=w_hh.dtype, device=w_hh.device)])
-        steps = list(zip(_step_views(A, batch_sizes), _step_views(g, batch_sizes),
-                         _step_views(g[:, None, :], batch_sizes), _step_views(G, batch_sizes),
-                         _step_views(G.view(N, 4 * H), batch_sizes)))
-        order = list(range(len(batch_sizes)))
+        x, w_ih, w_hh, _ = ctx.saved_tensors
+        C, n, slots = ctx.intermediates
+        layout, reverse = ctx.layout, ctx.reverse
+        T, B, H = layout.n_timesteps, layout.batch_size, w_hh.shape[1]
+        H2, TB = 2 * H, T * B
+        ragged = layout.sizes is not None
+        h_prev = (slots[:, 1:] if reverse else slots[:, :T]).reshape(H, TB)
+        r, z, hn = C[:H], C[H:H2], C[H2:]
+        # The gradients of the pre-activations are A[k] * g, with g the gradient of the new
+        # hidden state: k = 0 reset gate a * hn * r(1 - r); k = 1 update gate
+        # (h_prev - n) * z(1 - z); k = 2 recurrent candidate term W_hn h: a * r; and g * z
+        # (k = 3) flows straight into h_prev; a = (1 - z)(1 - n^2) is that of the candidate.
+        a = _tanh_backward(torch.rsub(z, 1), n)
+        A = x.new_empty(4, H, TB)
+        torch.mul(a, r, out=A[2])
+        torch.mul(a, hn, out=A[0])
+        torch.sub(h_prev, n, out=A[1])
+        _sigmoid_backward_(A[:2], C[:H2].view(2, H, TB), grad_input=A[:2])
+        A[3] = z
+        if ragged:  # padding contributes nothing, whatever its gradient
+            mask = layout.mask_as(A).view(1, TB)
+            A.mul_(mask)
+            a.mul_(mask)
+        # g in slots like the hidden states: output gradients, plus that of the final state;
+        # the loop adds the gradient flowing back from the next timestep; the h0 slot(s)
+        # collect the gradient of the initial state.
+        G = x.new_zeros(H, T + 1, B)
+        g_out = (G[:, :T] if reverse else G[:, 1:]).reshape(H, TB)
+        g_out.copy_(d_out)
+        if ragged:
+            g_out.view(H, T, B).mul_(layout.mask_as(g_out))
         if reverse:
-            order.reverse()
-        for k in range(len(order) - 1, -1, -1):
-            a_t, _, g3_t, G_t, G2_t = steps[order[k]]
-            torch.mul(a_t, g3_t, out=G_t)
-            size = G_t.shape[0]
-            if k == 0:
-                dh0[:size].addmm_(G2_t, w_ext)
-                continue
-            g_prev = steps[order[k - 1]][1]
-            p = g_prev.shape[0]
-            if p == size:
-                g_prev.addmm_(G2_t, w_ext)
-            elif p > size:  # forward, ragged: only the first rows go on
-                g_prev[:size].addmm_(G2_t, w_ext)
-            else:  # reverse, ragged: rows p.. started here from h0
-                d = torch.mm(G2_t, w_ext)
-                g_prev.add_(d[:p])
-                dh0[p:size] = d[p:]
-        d_gh = G[:, :3].reshape(N, 3 * H)
-        d_x = d_w_ih = d_w_hh = d_b_ih = d_b_hh = None
+            G[:, 0] += d_h_n.t()
+        elif ragged:
+            G[:, layout.lengths, torch.arange(B)] += d_h_n.t()
+        else:
+            G[:, T] += d_h_n.t()
+        w_ext = torch.cat([w_hh, torch.eye(H, dtype=w_hh.dtype, device=w_hh.device)]).t()
+        grads = G.unbind(1)
+        steps = zip(A.view(4, H, T, B).unbind(2), A.view(4 * H, T, B).unbind(1))
+        if reverse:
+            steps = zip(steps, grads[:T], grads[1:])
+        else:
+            steps = zip(reversed(list(steps)), grads[T:0:-1], grads[T - 1::-1])
+        for (a3, a2), g, g_prev in steps:
+            a3.mul_(g)
+            g_prev.addmm_(w_ext, a2)
+        # A[:3] now holds the gradients of the recurrent pre-activations W_hh h + b_hh; with
+        # the candidate's row block replaced by g * a, those of the input ones.
         need = ctx.needs_input_grad
-        d_gi = None
-        if need[0] or need[2] or need[4]:
-            d_gi = x.new_empty(N, 3 * H)
-            d_gi[:, :H2] = d_gh[:, :H2]
-            torch.mul(g, a, out=d_gi[:, H2:])
-        if need[0]:
-            d_x = torch.mm(d_gi, w_ih)
-        if need[2]:
-            d_w_ih = torch.mm(d_gi.t(), x)
-        if need[3]:
-            d_w_hh = torch.mm(d_gh.t(), h_prev)
-        if need[4]:
-            d_b_ih = d_gi.sum(0)
-        if need[5]:
-            d_b_hh = d_gh.sum(0)
-        return d_x, dh0 if need[1] else None, d_w_ih, d_w_hh, d_b_ih, d_b_hh, None, None
+        d_gh = A[:3].view(3 * H, TB)
+        d_w_hh = torch.mm(d_gh, h_prev.t()) if need[3] else None
+        d_b_hh = d_gh.sum(1) if need[5] else None
+        torch.mul(g_out, a, out=A[2])
+        d_gi = d_gh
+        d_x = torch.mm(w_ih.t(), d_gi) if need[0] else None
+        d_w_ih = torch.mm(d_gi, x.t()) if need[2] else None
+        d_b_ih = d_gi.sum(1) if need[4] else None
+        d_h0 = None
+        if need[1]:
+            if not reverse:
+                d_h0 = G[:, 0]
+            elif ragged:
+                d_h0 = G[:, layout.lengths, torch.arange(B)]
+            else:
+                d_h0 = G[:, T]
+            d_h0 = d_h0.t()
+        return d_x, d_h0, d_w_ih, d_w_hh, d_b_ih, d_b_hh, None, None
 
 
-def gru_layer(x, h0, w_ih, w_hh, b_ih, b_hh, batch_sizes, reverse=False):
-    """One direction of one GRU layer, exactly as :class:`torch.nn.GRU` computes it.
+def gru_layer(x, h0, w_ih, w_hh, b_ih, b_hh, layout, reverse=False):
+    """One direction of one GRU layer, feature-major, as :class:`torch.nn.GRU` computes it.
 
     Parameters
     ----------
-    x : Tensor of shape (N, input_size)
-        Packed input rows, time-major: ``batch_sizes[0]`` rows for the first timestep, then
-        ``batch_sizes[1]`` for the second, and so on, the sequences still active first (the
-        layout of ``PackedSequence.data``; a padded batch ``(T, B, input_size)`` reshaped to
-        ``(T * B, input_size)`` with ``batch_sizes = [B] * T``).
-    h0 : Tensor of shape (B, hidden_size)
-        Initial state, ``B = batch_sizes[0]``.
+    x : Tensor of shape (input_size, n_timesteps * batch_size)
+        Inputs, feature-major: column ``t * batch_size + b`` is timestep ``t`` of sequence
+        ``b``. In a ragged batch, columns past a sequence's end are ignored.
+    h0 : Tensor of shape (batch_size, hidden_size)
+        Initial state.
     w_ih : Tensor of shape (3 * hidden_size, input_size)
     w_hh : Tensor of shape (3 * hidden_size, hidden_size)
     b_ih, b_hh : Tensor of shape (3 * hidden_size,) or None
-        Weights and biases in :class:`torch.nn.GRU`'s layout (reset, update, new).
-    batch_sizes : list of int
-        Non-increasing number of active sequences at each timestep.
+        Weights and biases in :class:`torch.nn.GRU`'s layout (reset, update, new gates).
+    layout : GRULayout
+        The sizes of the batch and, in a ragged batch, the length of each sequence.
     reverse : bool, default=False
         Whether to run from each sequence's last timestep to its first.
 
     Returns
     -------
-    output : Tensor of shape (N, hidden_size)
-        The hidden state at every row.
-    h_n : Tensor of shape (B, hidden_size)
-        Each sequence's final state, taken at its own length (at its first timestep when
+    output : Tensor of shape (hidden_size, n_timesteps * batch_size)
+        The hidden state at every timestep, feature-major (padding columns: unspecified).
+    h_n : Tensor of shape (batch_size, hidden_size)
+        Each sequence's final state, at its own length (at its first timestep when
         ``reverse``).
     """
-    return _GRULayer.apply(x, h0, w_ih, w_hh, b_ih, b_hh, list(batch_sizes), bool(reverse))
+    return _GRULayer.apply(x, h0, w_ih, w_hh, b_ih, b_hh, layout, bool(reverse))
+
+
+def _dropout(x, p, layout):
+    """Dropout of a feature-major ``x`` with the random draws of ``nn.GRU``'s dropout.
+
+    ``nn.GRU`` drops entries of its layer outputs ``(n_timesteps * batch, features)``, or
+    ``(N, features)`` in a packed batch; drawing the mask in that order keeps the two
+    bit-for-bit alike under one seed.
+    """
+    if p >= 1:
+        return x * 0
+    features, columns = x.shape
+    rows = columns if layout.index is None else len(layout.index)
+    noise = x.new_empty(rows, features).bernoulli_(1 - p).div_(1 - p)
+    if layout.index is not None:
+        noise = x.new_zeros(columns, features).index_copy_(
+            0, layout.index.to(x.device), noise)
+    return x * noise.t()
 
 
 def _exporting():
-    if torch.jit.is_scripting() or torch.jit.is_tracing():
+    if torch.jit.is_scripting() or torch.jit.is_tracing() or torch.compiler.is_compiling():
         return True
-    if torch.compiler.is_compiling():
-        return True
-    onnx = getattr(torch, "onnx", None)
-    return onnx is not None and onnx.is_in_onnx_export()
+    return torch.onnx.is_in_onnx_export()
 
 
 class FastGRU(nn.GRU):
-    """:class:`torch.nn.GRU` with a faster exact forward and backward pass on CPU.
+    """:class:`torch.nn.GRU` with a faster forward and backward pass on CPU.
 
     A drop-in replacement: same constructor, parameters and ``state_dict`` names
-    (``weight_ih_l0``, ``bias_hh_l0_reverse``, ...), same ``forward(input, hx=None)`` taking a
+    (``weight_ih_l0``, ``bias_hh_l1_reverse``, ...), same ``forward(input, hx=None)`` taking a
     padded tensor (``batch_first`` or not, batched or not) or a
     :class:`~torch.nn.utils.rnn.PackedSequence`, with ``num_layers``, ``bidirectional`` and
-    inter-layer ``dropout``, and the same ``(output, h_n)``, equal to ``nn.GRU``'s up to
-    floating-point rounding (the gradients too).
+    inter-layer ``dropout`` (the same random draws), returning the same ``(output, h_n)``:
+    equal to ``nn.GRU``'s up to floating-point rounding, and so are the gradients.
 
-    The fast path runs on CPU in float32 and float64 when a gradient is needed; it defers to
-    :meth:`torch.nn.GRU.forward` otherwise (GPU and cuDNN, inference, other dtypes) and while
-    tracing, scripting, compiling or exporting to ONNX. Its backward pass cannot itself be
-    differentiated (no double backward).
+    The fast path runs on CPU in float32 and float64 when a gradient is needed. Everywhere
+    else — other devices (cuDNN), inference (no gradient: ``nn.GRU``'s forward is as fast),
+    other dtypes, and while tracing, scripting, compiling or exporting to ONNX — it is
+    :meth:`torch.nn.GRU.forward` itself. The backward pass of the fast path cannot be
+    differentiated again (no double backward).
 
     Parameters
     ----------
@@ -278,9 +300,9 @@ class FastGRU(nn.GRU):
         data = input.data if isinstance(input, PackedSequence) else input
         if data.device.type != "cpu" or data.dtype not in (torch.float32, torch.float64):
             return False
-        if not torch.is_grad_enabled() or _exporting():
+        if not torch.is_grad_enabled() or _exporting() or data.numel() == 0:
             return False
-        if data.numel() == 0 or any(w.dtype != data.dtype for w in self._flat_weights):
+        if any(w.dtype != data.dtype or w.device != data.device for w in self._flat_weights):
             return False
         if hx is not None and (hx.dtype != data.dtype or hx.device != data.device):
             return False
@@ -292,14 +314,20 @@ class FastGRU(nn.GRU):
         if not self._fast_path(input, hx):
             return super().forward(input, hx)
         num_directions = 2 if self.bidirectional else 1
-        if isinstance(input, PackedSequence):
+        packed = isinstance(input, PackedSequence)
+        if packed:
             data, batch_sizes, sorted_indices, unsorted_indices = input
-            sizes = batch_sizes.tolist()
-            is_batched = True
+            layout = GRULayout.from_batch_sizes(batch_sizes)
+            T, B = layout.n_timesteps, layout.batch_size
+            if layout.index is None:
+                rows = data
+            else:
+                rows = data.new_zeros(T * B, data.shape[1]).index_copy(
+                    0, layout.index.to(data.device), data)
         else:
+            batch_sizes = sorted_indices = unsorted_indices = None
             if input.dim() not in (2, 3):
                 raise ValueError(f"GRU: Expected input to be 2D or 3D, got {input.dim()}D instead")
-            batch_sizes = sorted_indices = unsorted_indices = None
             is_batched = input.dim() == 3
             if not is_batched:
                 input = input.unsqueeze(0 if self.batch_first else 1)
@@ -313,37 +341,41 @@ class FastGRU(nn.GRU):
                 raise RuntimeError(
                     f"For batched 3-D input, hx should also be 3-D but got {hx.dim()}-D tensor")
             time_major = input.transpose(0, 1) if self.batch_first else input
-            n_timesteps, batch_size = time_major.shape[:2]
-            data = time_major.reshape(n_timesteps * batch_size, -1)
-            sizes = [batch_size] * n_timesteps
+            T, B = time_major.shape[:2]
+            layout = GRULayout(T, B)
+            rows = time_major.reshape(T * B, -1)
         if hx is None:
-            hx = data.new_zeros(self.num_layers * num_directions, sizes[0], self.hidden_size)
+            hx = rows.new_zeros(self.num_layers * num_directions, B, self.hidden_size)
         else:
             hx = self.permute_hidden(hx, sorted_indices)
-        self.check_forward_args(data if batch_sizes is not None else input, hx, batch_sizes)
+        self.check_forward_args(data if packed else input, hx, batch_sizes)
 
         weights = self._flat_weights
         per_direction = len(weights) // (self.num_layers * num_directions)
-        layer_input, h_n = data, []
+        x, h_n = rows.t(), []
         for layer in range(self.num_layers):
             if layer > 0 and self.dropout > 0 and self.training:
-                layer_input = nn.functional.dropout(layer_input, self.dropout, True)
+                x = _dropout(x, self.dropout, layout)
             outputs = []
             for direction in range(num_directions):
                 index = layer * num_directions + direction
                 w = weights[index * per_direction:(index + 1) * per_direction]
                 b_ih, b_hh = (w[2], w[3]) if self.bias else (None, None)
-                out, h = gru_layer(layer_input, hx[index], w[0], w[1], b_ih, b_hh, sizes,
+                out, h = gru_layer(x, hx[index], w[0], w[1], b_ih, b_hh, layout,
                                    reverse=direction == 1)
                 outputs.append(out)
                 h_n.append(h)
-            layer_input = outputs[0] if num_directions == 1 else torch.cat(outputs, 1)
+            x = outputs[0] if num_directions == 1 else torch.cat(outputs)
         h_n = torch.stack(h_n)
+        rows = x.t()
 
-        if batch_sizes is not None:
-            output = PackedSequence(layer_input, batch_sizes, sorted_indices, unsorted_indices)
+        if packed:
+            if layout.index is not None:
+                rows = rows.index_select(0, layout.index.to(rows.device))
+            output = PackedSequence(rows.contiguous(), batch_sizes, sorted_indices,
+                                    unsorted_indices)
             return output, self.permute_hidden(h_n, unsorted_indices)
-        output = layer_input.view(len(sizes), sizes[0], -1)
+        output = rows.reshape(T, B, -1).contiguous()
         if self.batch_first:
             output = output.transpose(0, 1)
         if not is_batched:
