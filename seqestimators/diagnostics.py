@@ -530,14 +530,22 @@ def _check_convergence(net, history, *, chunked, diverged=None):
                         f"epoch {bad}: training diverged",
                         f"lower lr (e.g. lr={net.lr / 10:g}) and scale the inputs and targets")
     n = len(losses)
+    unit = "partial_fit call" if chunked else "epoch"
     start = _initial_loss(net)
     start = losses[0] if start is None or not np.isfinite(start) else start
+    if n == 1 and not chunked:
+        batches = [b.get("train_loss", np.nan) for epoch in net.history_
+                   for b in epoch.get("batches", []) if "train_loss" in b]
+        if len(batches) >= 4:  # one epoch: follow its batches
+            losses, n, unit = np.asarray(batches, dtype=float), len(batches), "batch"
+        else:
+            return _finding("convergence", "ok", f"not measured: one epoch of "
+                            f"{len(batches)} batch(es), loss {losses[0]:.4g}")
     w = max(1, n // 10)
     end = float(np.mean(losses[-w:]))
     prev = float(np.mean(losses[-2 * w:-w])) if n >= 2 * w + 1 or n >= 2 else end
     if n < 2:
         prev = start
-    unit = "partial_fit call" if chunked else "epoch"
     n_iter = getattr(net, "n_iter_", n)
     best = getattr(net, "best_epoch_", None)
     scale = max(abs(start), 1e-12)
