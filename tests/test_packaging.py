@@ -28,6 +28,25 @@ DATA_FILES = [
     "BasicMotions/README.md",
     "Airline/Airline.csv",
     "Airline/README.md",
+    "GunPoint/GunPoint_TRAIN.ts",
+    "GunPoint/GunPoint_TEST.ts",
+    "GunPoint/README.md",
+    "ItalyPowerDemand/ItalyPowerDemand_TRAIN.ts",
+    "ItalyPowerDemand/ItalyPowerDemand_TEST.ts",
+    "ItalyPowerDemand/README.md",
+    "OSULeaf/OSULeaf_TRAIN.ts",
+    "OSULeaf/OSULeaf_TEST.ts",
+    "OSULeaf/README.md",
+    "PLAID/PLAID_TRAIN.ts",
+    "PLAID/PLAID_TEST.ts",
+    "PLAID/README.md",
+    "Tecator/Tecator_TRAIN.ts",
+    "Tecator/Tecator_TEST.ts",
+    "Tecator/README.md",
+    "ShampooSales/ShampooSales.csv",
+    "ShampooSales/README.md",
+    "Uschange/Uschange.csv",
+    "Uschange/README.md",
 ]
 
 # pip's messages when the build backend cannot be downloaded.
@@ -82,7 +101,11 @@ def test_wheel_ships_datasets_and_cards(tmp_path):
         import sys
         from pathlib import Path
         import seqestimators
-        from seqestimators.datasets import load_airline, load_basic_motions, load_japanese_vowels
+        from seqestimators.datasets import (
+            load_airline, load_basic_motions, load_gunpoint, load_italy_power_demand,
+            load_japanese_vowels, load_osuleaf, load_plaid, load_shampoo_sales, load_tecator,
+            load_uschange,
+        )
         from seqestimators.datasets._loaders import _data_dir
 
         site = Path(sys.argv[1]).resolve()
@@ -93,6 +116,14 @@ def test_wheel_ships_datasets_and_cards(tmp_path):
         airline = load_airline()
         assert airline.series.iloc[0] == 112 and len(airline.series) == 144
         assert airline.DESCR.startswith("# Airline passengers")
+        assert load_gunpoint(split="test").data.shape == (150, 150, 1)
+        assert load_italy_power_demand(split="train").data.shape == (67, 24, 1)
+        assert load_osuleaf(split="train").data.shape == (200, 427, 1)
+        plaid = load_plaid(split="train")
+        assert len(plaid.data) == 537 and int(plaid.lengths.max()) == 1344
+        assert load_tecator(split="test").target.shape == (43,)
+        assert len(load_shampoo_sales().series) == 36
+        assert load_uschange().series.shape == (187, 5)
         print("ok")
         """
     )

@@ -16,13 +16,31 @@ from ._generators import (
     make_flipflop,
     make_saturated_integral,
 )
-from ._loaders import load_airline, load_basic_motions, load_japanese_vowels
+from ._loaders import (
+    load_airline,
+    load_basic_motions,
+    load_gunpoint,
+    load_italy_power_demand,
+    load_japanese_vowels,
+    load_osuleaf,
+    load_plaid,
+    load_shampoo_sales,
+    load_tecator,
+    load_uschange,
+)
 from ._ts_format import read_ts
 
 __all__ = [
     "load_airline",
     "load_basic_motions",
+    "load_gunpoint",
+    "load_italy_power_demand",
     "load_japanese_vowels",
+    "load_osuleaf",
+    "load_plaid",
+    "load_shampoo_sales",
+    "load_tecator",
+    "load_uschange",
     "make_adding_problem",
     "make_ball_trajectory",
     "make_burst",
