@@ -173,16 +173,21 @@ def _instance_params(obj):
 
 
 def _encode_array(a):
+    """A numeric, string or (plain) object array as its dtype, shape and flat values."""
     if a.dtype.kind not in "biufUO":
         raise _Refused(f"an array of dtype {a.dtype}")
-    data = a.tolist()
-    if a.dtype.kind == "O":
-        for item in a.ravel():
-            if not (item is None or isinstance(item, (bool, str, Integral, float))):
-                raise _Refused(f"an object array holding {_describe_value(item)}")
-        data = [v.item() if isinstance(v, np.generic) else v for v in a.ravel().tolist()]
-        data = np.array(data, dtype=object).reshape(a.shape).tolist() if a.ndim else data[0]
-    return {_TAG: "ndarray", "dtype": a.dtype.str, "shape": list(a.shape), "data": data}
+    if a.dtype.kind != "O":
+        return {_TAG: "ndarray", "dtype": a.dtype.str, "shape": list(a.shape),
+                "data": a.ravel().tolist()}
+    data = []
+    for item in a.ravel():
+        if isinstance(item, np.generic):
+            item = item.item()
+        if not (item is None or isinstance(item, (bool, str, Integral, float))):
+            raise _Refused(f"an object array holding {_describe_value(item)}")
+        data.append(int(item) if isinstance(item, Integral) and not isinstance(item, bool)
+                    else item)
+    return {_TAG: "ndarray", "dtype": "|O", "shape": list(a.shape), "data": data}
 
 
 def _decode(value, allowed, instances):
@@ -199,12 +204,12 @@ def _decode(value, allowed, instances):
         dtype = np.dtype(value["dtype"])
         if dtype.kind not in "biufUO":
             raise ValueError(f"The model file holds an array of unsupported dtype {dtype}.")
-        out = np.empty(value["shape"], dtype=dtype)
         if dtype.kind == "O":
-            out[...] = _object_fill(value["data"], value["shape"])
+            out = np.empty(len(value["data"]), dtype=object)
+            out[:] = value["data"]
         else:
-            out[...] = np.array(value["data"], dtype=dtype).reshape(value["shape"])
-        return out
+            out = np.array(value["data"], dtype=dtype)
+        return out.reshape(value["shape"])
     if tag == "tensor":
         dtype = getattr(torch, value["dtype"], None)
         if dtype not in _SAFETENSORS_DTYPES:
@@ -222,16 +227,6 @@ def _decode(value, allowed, instances):
         cls = _lookup(value["class"], instances)
         return cls(**_decode(value["params"], allowed, instances))
     raise ValueError(f"The model file holds an unknown entry type {tag!r}.")
-
-
-def _object_fill(data, shape):
-    out = np.empty(shape, dtype=object)
-    if not shape:
-        out[()] = data
-        return out
-    flat = np.array(data, dtype=object).reshape(-1) if len(shape) > 1 else data
-    out.reshape(-1)[:] = list(flat) if len(shape) == 1 else flat
-    return out
 
 
 def _lookup(name, allowed):
@@ -618,8 +613,8 @@ def load(path, *, device=None):
     >>> buffer = io.BytesIO()
     >>> dump(clf, buffer)
     >>> _ = buffer.seek(0)
-    >>> (load(buffer).predict_proba(X) == clf.predict_proba(X)).all()
-    np.True_
+    >>> bool((load(buffer).predict_proba(X) == clf.predict_proba(X)).all())
+    True
     """
     from safetensors.torch import load as load_tensors
 

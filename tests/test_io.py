@@ -24,6 +24,7 @@ from seqestimators import (
 from seqestimators.datasets import make_ball_trajectory, make_degradation, make_delayed_echo
 from seqestimators.io import FORMAT_VERSION, dump, load, to_onnx
 from seqestimators.preprocessing import SequenceScaler
+from seqestimators.sequences import sequences_to_frame
 
 FAST = {"hidden_size": 5, "max_epochs": 2, "random_state": 0}
 
@@ -169,10 +170,13 @@ def test_memoryless(echo, estimator):
     assert_same_outputs(roundtrip(estimator).predict(X), estimator.predict(X))
 
 
-def test_forecaster_predict_and_forecast():
+@pytest.mark.parametrize("state_policy", ["reset", "carry"])
+def test_forecaster_predict_and_forecast(state_policy):
     X, y = make_ball_trajectory(12, 10, random_state=0, return_X_y=True)
-    est = RNNForecaster(cell="gru", training="scheduled", schedule="linear", schedule_k=2.0,
-                        **FAST).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="state_policy='carry'")
+        est = RNNForecaster(cell="gru", training="scheduled", schedule="linear", schedule_k=2.0,
+                            state_policy=state_policy, **FAST).fit(X, y)
     loaded = roundtrip(est)
     np.testing.assert_array_equal(loaded.feedback_features_, est.feedback_features_)
     assert_same_outputs(loaded.predict(X), est.predict(X))
@@ -200,6 +204,17 @@ def test_pipeline_with_scaler(echo):
     assert [name for name, _ in loaded.steps] == [name for name, _ in pipe.steps]
     np.testing.assert_array_equal(loaded[0].scale_, pipe[0].scale_)
     assert_same_outputs(loaded.predict_proba(X * 10 + 3), pipe.predict_proba(X * 10 + 3))
+
+
+def test_frame_input_and_integer_labels(echo):
+    X, y, _ = echo
+    frame = sequences_to_frame(X, feature_names=["signal"])
+    clf = RNNClassifier(**FAST).fit(frame, y * 3 - 1)
+    loaded = roundtrip(clf)
+    np.testing.assert_array_equal(loaded.feature_names_in_, clf.feature_names_in_)
+    assert loaded.feature_names_in_.dtype == clf.feature_names_in_.dtype
+    assert loaded.classes_.dtype == clf.classes_.dtype
+    assert_same_outputs(loaded.predict(frame), clf.predict(frame))
 
 
 def test_unfitted_estimator(echo):
