@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 
-from skorch.callbacks import Callback, EarlyStopping
+from skorch.callbacks import Callback, EarlyStopping, LRScheduler
+from torch.optim.lr_scheduler import ReduceLROnPlateau
 
-__all__ = ["ConvergenceCheck", "DivergenceCheck", "TrainingDivergedError"]
+__all__ = ["ConvergenceCheck", "DivergenceCheck", "PlateauLRScheduler", "TrainingDivergedError"]
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -105,3 +106,44 @@ class ConvergenceCheck(EarlyStopping):
                 f"has not improved by tol={net.tol:g} for n_iter_no_change="
                 f"{net.n_iter_no_change} epochs."
             )
+
+
+class PlateauLRScheduler(LRScheduler):
+    """Halve the learning rate when ``fit``'s monitored loss stalls (``ReduceLROnPlateau``).
+
+    The loss is the one :class:`ConvergenceCheck` monitors (training loss, or validation loss
+    with ``early_stopping=True``); the learning rate is multiplied by ``factor`` when it has not
+    improved by the estimator's ``tol`` for half of ``n_iter_no_change`` epochs, so that a
+    plateau first gets a finer step and only then ends training. Like the convergence check it
+    acts in ``fit`` only (a stream learned with ``partial_fit`` keeps its learning rate) and not
+    with ``n_iter_no_change=None``. Disable it with ``callbacks__lr_scheduler=None``.
+
+    Parameters
+    ----------
+    factor : float, default=0.5
+        Multiplier of the learning rate at each plateau.
+    min_lr : float, default=1e-5
+        The learning rate is never lowered below this.
+    """
+
+    def __init__(self, factor=0.5, min_lr=1e-5):
+        super().__init__(policy=ReduceLROnPlateau, monitor="train_loss", factor=factor,
+                         min_lr=min_lr)
+
+    def on_train_begin(self, net, **kwargs):
+        self.active_ = bool(getattr(net, "_fitting_to_convergence", False)) and \
+            net.n_iter_no_change is not None
+        self.monitor = "valid_loss" if net.early_stopping else "train_loss"
+        if self.active_:
+            self.patience = max(1, net.n_iter_no_change // 2)
+            self.threshold = net.tol
+            self.threshold_mode = "abs"
+        super().on_train_begin(net, **kwargs)
+
+    def on_epoch_end(self, net, **kwargs):
+        if self.active_:
+            super().on_epoch_end(net, **kwargs)
+
+    def on_batch_end(self, net, training, **kwargs):
+        if self.active_:
+            super().on_batch_end(net, training, **kwargs)

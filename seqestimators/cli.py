@@ -346,8 +346,10 @@ def _pivot_text(frame, values, *, mark_pruned):
     import numpy as np
 
     from .results import pivot_results
+    from .state import STATE_POLICIES
 
-    order = ("reset", "learned", "carry")
+    # Policies that carry the state between batches last: they are the cautionary ones.
+    order = sorted(STATE_POLICIES, key=lambda name: STATE_POLICIES[name].carries)
     table = pivot_results(frame, index="cell", columns="state_policy", values=values)
     columns = [p for p in order if p in table.columns] + \
         [p for p in table.columns if p not in order]
@@ -665,7 +667,7 @@ def _cmd_study(args):
                       "best configuration to refit (see the table; try --no-pruning or more "
                       "--max-epochs)")
     _report(args, search, estimator, frame, list(space), train, test, kind="study")
-    if "carry" in args.policies:
+    if _any_carries(args.policies):
         _print_carry_note(frame, "value", task.name in _CLASSIFICATION_TASKS)
     return 0
 
@@ -704,7 +706,7 @@ def _cmd_grid(args):
         progress.close()
     frame = results_frame(search)
     _report(args, search, estimator, frame, list(grid), train, test, kind="grid")
-    if "carry" in args.policies:
+    if _any_carries(args.policies):
         _print_carry_note(frame, "mean_test_score", task.name in _CLASSIFICATION_TASKS)
     return 0
 
@@ -729,6 +731,12 @@ def _best_by_policy(frame, values):
     return done.groupby("state_policy")[values].max().to_dict()
 
 
+def _any_carries(policies):
+    from .state import STATE_POLICIES
+
+    return any(STATE_POLICIES[name].carries for name in policies)
+
+
 def _print_carry_note(frame, values, is_classifier):
     """Explain carry; claim that it fell back to a memoryless answer only when the table shows it.
 
@@ -736,9 +744,12 @@ def _print_carry_note(frame, values, is_classifier):
     the reset/learned configurations.
     """
     score_name = _SCORE_NAME[is_classifier]
+    from .state import STATE_POLICIES
+
     best = _best_by_policy(frame, values)
-    carry = best.get("carry")
-    others = {p: v for p, v in best.items() if p != "carry"}
+    carrying = [best[p] for p in best if STATE_POLICIES[p].carries]
+    carry = max(carrying) if carrying else None
+    others = {p: v for p, v in best.items() if not STATE_POLICIES[p].carries}
     what = ("note: state_policy='carry' hands the final hidden state of each batch to the next "
             "one, so on independent sequences every sequence starts where an unrelated one "
             "ended (the warning it raises in fit is silenced here).")
@@ -759,7 +770,35 @@ def _print_carry_note(frame, values, is_classifier):
              f"({other:.4f}).")
 
 
+def _cmd_diagnose(args):
+    from .diagnostics import diagnose_task
+    from .plotting import save_figure
+
+    _check_device(args._parser, args.device)
+    out = Path(args.output or f"{args.task}_diagnose")
+    out.mkdir(parents=True, exist_ok=True)
+    params = {"cell": args.cells[0], "hidden_size": args.hidden_sizes[0],
+              "state_policy": args.policies[0], "max_epochs": args.max_epochs,
+              "batch_size": args.batch_size, "lr": args.lr, "device": args.device,
+              "tbptt_steps": args.tbptt_steps}
+    shown = ", ".join(f"{k}={v!r}" for k, v in params.items() if v is not None)
+    _say(f"diagnosing {args.task} with {shown} (fits the model and a memoryless baseline)...")
+    with _quiet_warnings():
+        diagnosis = diagnose_task(args.task, n_samples=args.n_samples,
+                                  n_timesteps=args.n_timesteps,
+                                  task_params=dict(args.task_param or []),
+                                  estimator_params=params, chunk_length=args.chunk_length,
+                                  random_state=args.seed)
+    print(diagnosis)
+    for path in (diagnosis.to_csv(out / "findings.csv"),
+                 save_figure(diagnosis.plot(), out / "diagnosis.png")):
+        print(f"wrote {path}")
+    return 0
+
+
 def _add_search_parsers(subparsers):
+    from .state import STATE_POLICIES
+
     short = {name: alias for alias, name in TASK_ALIASES.items()}
     tasks = ", ".join(f"{name} ({short[name]})" if name in short else name for name in TASKS)
 
@@ -774,8 +813,8 @@ def _add_search_parsers(subparsers):
                          help="cell types, comma-separated (default: rnn,lstm,gru)")
         sub.add_argument("--hidden-sizes", type=_choices(int), default=[8, 16, 32],
                          metavar="LIST", help="hidden sizes, comma-separated (default: 8,16,32)")
-        sub.add_argument("--policies", type=_choices(str, ("reset", "carry", "learned")),
-                         default=["reset", "carry", "learned"], metavar="LIST",
+        sub.add_argument("--policies", type=_choices(str, tuple(STATE_POLICIES)),
+                         default=list(STATE_POLICIES), metavar="LIST",
                          help="hidden-state policies, comma-separated "
                          "(default: reset,carry,learned)")
         sub.add_argument("--cv", type=_positive_int, default=3, metavar="K",
@@ -852,6 +891,22 @@ def _add_search_parsers(subparsers):
                       help="parallel fits (joblib processes; -1: one per core; default: "
                       "%(default)s)")
     grid.set_defaults(func=_cmd_grid, _parser=grid)
+
+    diag = subparsers.add_parser(
+        "diagnose",
+        help="why won't my RNN learn? diagnose one configuration on a task",
+        description="Fit one configuration (the first of --cells, --hidden-sizes and "
+        "--policies) on a built-in task with seqestimators.diagnostics.diagnose and print the "
+        "findings table (convergence, memory_use, memory_horizon, gradient_flow, "
+        "state_policy, truncation, scaling, fit_gap), each with its evidence and advice; "
+        "writes findings.csv and diagnosis.png to the output folder.",
+    )
+    common(diag, "diagnose")
+    diag.add_argument("--chunk-length", type=_positive_int, default=None, metavar="L",
+                      help="learn online: partial_fit on chunks of L timesteps")
+    diag.add_argument("--tbptt-steps", type=_positive_int, default=None, metavar="K",
+                      help="truncated backpropagation through time over windows of K steps")
+    diag.set_defaults(func=_cmd_diagnose, _parser=diag)
 
 
 def _positive_int(text):

@@ -50,6 +50,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_sequence_targets, check_sequences
 from .sequences import unpad_sequences
+from .state import get_state_policy
 
 __all__ = ["CHECKS", "Diagnosis", "diagnose", "diagnose_task"]
 
@@ -688,7 +689,7 @@ def _check_state_policy(net, scores, *, n_train, split, chunk_length, fitted_her
     if policy is None:
         return _finding("state_policy", "ok", f"{type(net).__name__} has no hidden state")
     name = _SCORE_NAME[is_classifier(net)]
-    if policy != "carry":
+    if not get_state_policy(policy).carries:
         if split == "time" and chunk_length is not None and n_train <= 4:
             return _finding("state_policy", "warn", f"state_policy={policy!r}, but the data "
                             "are consecutive chunks of a stream: each chunk starts from a "
@@ -1070,7 +1071,7 @@ def diagnose(estimator, X, y, *, X_valid=None, y_valid=None, required_memory=Non
     if diverged is None:
         scores["train"] = _score(net, _subsample(train, 256, rng))
         if valid is not None:
-            if getattr(net, "state_policy", None) == "carry":
+            if get_state_policy(getattr(net, "state_policy", "reset")).carries:
                 carried = copy.deepcopy(net)
                 scores["valid_carry"] = _score(carried, valid)
                 reset = copy.deepcopy(net)

@@ -716,12 +716,9 @@ def _serving_module(estimator):
 
 def _serves_stateless(estimator):
     """Whether the estimator's predictions depend on their input only (no carried state)."""
-    policy = getattr(estimator, "state_policy", "reset")
-    try:
-        from .state import get_state_policy
-    except ImportError:  # pragma: no cover - before hidden-state policies had their module
-        return policy != "carry"
-    return get_state_policy(policy).serves_stateless()
+    from .state import get_state_policy
+
+    return get_state_policy(getattr(estimator, "state_policy", "reset")).serves_stateless()
 
 
 def _compose_scalers(scalers):

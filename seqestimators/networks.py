@@ -68,10 +68,11 @@ def patch_sequences(X, lengths, patch_size):
     batch, n_timesteps, n_features = X.shape
     p = int(patch_size)
     if lengths is None:
-        n_patches = -(-n_timesteps // p)
+        # Integer arithmetic that exports to ONNX with a dynamic time axis (no branch, no
+        # floor division of negative numbers); the zero block may be empty.
+        n_patches = (n_timesteps + p - 1) // p
         offset = n_patches * p - n_timesteps
-        if offset:
-            X = torch.cat([X.new_zeros(batch, offset, n_features), X], dim=1)
+        X = torch.cat([X.new_zeros(batch, offset, n_features), X], dim=1)
         return X.reshape(batch, n_patches, p * n_features), None
     lengths = lengths.to(X.device)
     patch_lengths = torch.div(lengths + p - 1, p, rounding_mode="floor")
@@ -378,18 +379,29 @@ class FeedbackNetwork(nn.Module):
         ``change_mean`` and ``change_scale``.
     change_mean, change_scale : array-like of shape (output_size,), default=None
         Standardization of those changes (zeros and ones by default).
+    instance_norm : {None, "mean", "revin"}, default=None
+        Per-sequence normalization of the feedback features by statistics of the sequence's
+        own observed part, its first ``n_context`` timesteps (reversible instance
+        normalization, Kim et al., ICLR 2022): ``"mean"`` subtracts their mean, ``"revin"``
+        also divides by their standard deviation; the outputs are mapped back with the same
+        statistics. The network then reads and predicts every window on one common level and
+        scale, whatever the level of the series where it was cut. The global standardization
+        of the feedback features and targets (``input_mean``, ``target_mean``, ...) applies
+        to the normalized values.
 
     Notes
     -----
-    ``forward(X, lengths=None, state=None, feedback_prob=0.0, n_observed=1)`` takes ``X`` of
-    shape ``(batch, n_timesteps, input_size)`` and returns ``(output, final_state)``, ``output``
+    ``forward(X, lengths=None, state=None, feedback_prob=0.0, n_observed=1, n_context=None)``
+    takes ``X`` of shape ``(batch, n_timesteps, input_size)`` and returns ``(output,
+    final_state)``, ``output``
     of shape ``(batch, n_timesteps, output_size)``. ``feedback_prob`` is the probability that
     the previous output replaces the observed feedback features at a timestep: 0 is teacher
     forcing (one call of the recurrent layer over the whole sequences), 1 free running, values
     in between scheduled sampling (drawn with torch's global generator). Feeding back steps
     through time one timestep at a time, with the recurrent layer's own weights. The first
     ``n_observed`` timesteps keep their observed values, and so does the first timestep when
-    the state holds no previous output.
+    the state holds no previous output. With ``instance_norm``, the statistics come from the
+    first ``n_context`` timesteps of each sequence (all of its real timesteps when None).
 
     The state is a tuple: the recurrent layer's state in PyTorch's layout ``(num_layers, batch,
     hidden_size)`` (``h``, or ``h, c`` for LSTM) followed by the last output and the last
@@ -400,8 +412,13 @@ class FeedbackNetwork(nn.Module):
     def __init__(self, input_size, output_size, *, feedback, cell="lstm", hidden_size=32,
                  num_layers=1, dropout=0.0, learned_initial_state=False, nonlinearity="tanh",
                  input_mean=None, input_scale=None, target_mean=None, target_scale=None,
-                 residual=False, input_changes=False, change_mean=None, change_scale=None):
+                 residual=False, input_changes=False, change_mean=None, change_scale=None,
+                 instance_norm=None):
         super().__init__()
+        if instance_norm not in (None, "mean", "revin"):
+            raise ValueError(
+                f"instance_norm must be None, 'mean' or 'revin'; got {instance_norm!r}.")
+        self.instance_norm = instance_norm
         feedback = [int(i) for i in feedback]
         if len(feedback) != output_size:
             raise ValueError(
@@ -474,6 +491,52 @@ class FeedbackNetwork(nn.Module):
         rnn = tuple(rnn_state) if self.cell == "lstm" else (rnn_state,)
         return (*rnn, previous[None], previous_fed[None])
 
+    # ------------------------------------------------------------------ instance statistics
+    def instance_stats(self, X, lengths=None, n_context=None):
+        """Per-sequence ``(loc, scale)`` of the feedback features, each ``(batch, output_size)``.
+
+        Computed over the first ``n_context`` real timesteps of each sequence (all of them when
+        None); None without ``instance_norm``.
+        """
+        if self.instance_norm is None:
+            return None
+        fed = X.index_select(2, self.feedback_index).to(torch.float64)
+        n_timesteps = fed.shape[1]
+        n = torch.full((fed.shape[0],), n_timesteps, device=fed.device) if lengths is None \
+            else lengths.to(fed.device).clamp(max=n_timesteps)
+        if n_context is not None:
+            n = n.clamp(max=max(int(n_context), 1))
+        weight = (torch.arange(n_timesteps, device=fed.device)[None, :] < n[:, None])
+        weight = weight.to(fed.dtype)[:, :, None]
+        count = weight.sum(dim=1).clamp(min=1)
+        loc = (fed * weight).sum(dim=1) / count
+        if self.instance_norm == "mean":
+            scale = torch.ones_like(loc)
+        else:
+            std = (((fed - loc[:, None]) ** 2 * weight).sum(dim=1) / count).sqrt()
+            # A constant observed part has no scale of its own: keep the data's units.
+            scale = torch.where(std > 1e-6 * loc.abs().clamp(min=1.0), std,
+                                torch.ones_like(std))
+        return loc.to(X.dtype), scale.to(X.dtype)
+
+    @staticmethod
+    def _normalize(fed, stats):
+        if stats is None:
+            return fed
+        loc, scale = stats
+        if fed.ndim == 3:
+            loc, scale = loc[:, None], scale[:, None]
+        return (fed - loc.to(fed.dtype)) / scale.to(fed.dtype)
+
+    @staticmethod
+    def _denormalize(out, stats):
+        if stats is None:
+            return out
+        loc, scale = stats
+        if out.ndim == 3:
+            loc, scale = loc[:, None], scale[:, None]
+        return out * scale.to(out.dtype) + loc.to(out.dtype)
+
     # ------------------------------------------------------------------ one timestep
     def _cell_step(self, z, rnn_state):
         """The recurrent layer on one timestep ``z`` (batch, input_size), with its own weights.
@@ -522,37 +585,50 @@ class FeedbackNetwork(nn.Module):
     def _standardize(self, X):
         return (X - self.input_mean) / self.input_scale
 
-    def _read_out(self, hidden, fed):
+    def _read_out(self, hidden, fed, stats=None):
         """Outputs from hidden outputs; ``fed`` holds the feedback inputs (data units)."""
         out = self.head(hidden) * self.target_scale + self.target_mean
-        return out + fed if self.residual else out
+        if self.residual:
+            out = out + self._normalize(fed, stats)
+        return self._denormalize(out, stats)
 
-    def _changes(self, fed, previous_fed):
+    def _changes(self, fed, previous_fed, stats=None):
         """Standardized change of the feedback inputs ``fed`` (..., k) since ``previous_fed``."""
-        return (fed - previous_fed - self.change_mean) / self.change_scale
+        change = self._normalize(fed, stats) - self._normalize(previous_fed, stats)
+        return (change - self.change_mean) / self.change_scale
 
-    def _step(self, z, fed, previous_fed, rnn_state):
+    def _step(self, z, fed, previous_fed, rnn_state, stats=None):
         """One timestep: standardized inputs ``z`` whose feedback features are replaced by the
         (data-unit) values ``fed``. Returns the output and the new recurrent state."""
-        z_fed = (fed - self.input_mean[self.feedback_index]) / \
+        z_fed = (self._normalize(fed, stats) - self.input_mean[self.feedback_index]) / \
             self.input_scale[self.feedback_index]
         if self._all_fed_back:
             z = z_fed
         else:
             z = z.index_copy(1, self.feedback_index, z_fed)
         if self.input_changes:
-            z = torch.cat([z, self._changes(fed, previous_fed)], dim=1)
+            z = torch.cat([z, self._changes(fed, previous_fed, stats)], dim=1)
         hidden, rnn_state = self._cell_step(z, rnn_state)
-        return self._read_out(hidden, fed), rnn_state
+        return self._read_out(hidden, fed, stats), rnn_state
 
     # ------------------------------------------------------------------ sequences
-    def forward(self, X, lengths=None, state=None, feedback_prob=0.0, n_observed=1):
+    def forward(self, X, lengths=None, state=None, feedback_prob=0.0, n_observed=1,
+                n_context=None, stats=None):
         batch_size, n_timesteps = X.shape[:2]
+        if stats is None:
+            stats = self.instance_stats(X, lengths, n_context)
         rnn_state, previous, previous_fed = self._split_state(state, batch_size)
         feedback_prob = float(feedback_prob)
         if feedback_prob <= 0.0:
-            return self._teacher_forced(X, lengths, rnn_state, previous_fed)
+            return self._teacher_forced(X, lengths, rnn_state, previous_fed, stats)
         keep = max(int(n_observed), 1 if previous is None else 0)
+        if 1 < keep < n_timesteps and lengths is None:
+            # The observed steps in one call of the recurrent layer (its fast kernel), then the
+            # loop from where they end: the same outputs as stepping through them.
+            head, state = self._teacher_forced(X[:, :keep], None, rnn_state, previous_fed, stats)
+            tail, final = self.forward(X[:, keep:], state=state, feedback_prob=feedback_prob,
+                                       n_observed=0, stats=stats)
+            return torch.cat([head, tail], dim=1), final
         Z = self._standardize(X)
         observed = X.index_select(2, self.feedback_index)
         if previous_fed is None:
@@ -574,7 +650,8 @@ class FeedbackNetwork(nn.Module):
                 else:
                     use = torch.rand(batch_size, 1, device=X.device) < feedback_prob
                     fed = torch.where(use, prev, fed)
-            out, new_state = self._step(Z[:, t], fed, previous_fed.to(fed.dtype), rnn_state)
+            out, new_state = self._step(Z[:, t], fed, previous_fed.to(fed.dtype), rnn_state,
+                                        stats)
             outputs.append(out)
             if active_all is not None and rnn_state is not None:
                 # Past its end, a padded sequence keeps its state and its last values.
@@ -585,30 +662,35 @@ class FeedbackNetwork(nn.Module):
             rnn_state, previous, previous_fed = new_state, out, fed
         return torch.stack(outputs, dim=1), self._join_state(rnn_state, previous, previous_fed)
 
-    def _teacher_forced(self, X, lengths, rnn_state, previous_fed):
+    def _teacher_forced(self, X, lengths, rnn_state, previous_fed, stats=None):
         n_timesteps = X.shape[1]
         Z = self._standardize(X)
         fed = X.index_select(2, self.feedback_index)
+        if stats is not None:
+            Z = Z.index_copy(2, self.feedback_index, (
+                self._normalize(fed, stats) - self.input_mean[self.feedback_index]
+            ) / self.input_scale[self.feedback_index])
         if self.input_changes:
             first = fed[:, :1] if previous_fed is None else torch.where(
                 torch.isnan(previous_fed[:, None]), fed[:, :1], previous_fed[:, None].to(fed.dtype))
-            Z = torch.cat([Z, self._changes(fed, torch.cat([first, fed[:, :-1]], dim=1))], dim=2)
+            Z = torch.cat([Z, self._changes(fed, torch.cat([first, fed[:, :-1]], dim=1), stats)],
+                          dim=2)
         if lengths is None:
             out, final = self.rnn(Z, rnn_state)
-            output = self._read_out(out, fed)
+            output = self._read_out(out, fed, stats)
             last, last_fed = output[:, -1], fed[:, -1]
         else:
             packed = pack_padded_sequence(Z, lengths.cpu(), batch_first=True,
                                           enforce_sorted=False)
             out, final = self.rnn(packed, rnn_state)
             out, _ = pad_packed_sequence(out, batch_first=True, total_length=n_timesteps)
-            output = self._read_out(out, fed)
+            output = self._read_out(out, fed, stats)
             index = (lengths.to(X.device) - 1).clamp(min=0)
             rows = torch.arange(X.shape[0], device=X.device)
             last, last_fed = output[rows, index], fed[rows, index]
         return output, self._join_state(final, last, last_fed)
 
-    def forecast(self, X, n_steps, exogenous=None, lengths=None, state=None):
+    def forecast(self, X, n_steps, exogenous=None, lengths=None, state=None, n_context=None):
         """Closed-loop generation after the observed prefix ``X``.
 
         Parameters
@@ -623,6 +705,9 @@ class FeedbackNetwork(nn.Module):
             True lengths of padded prefixes: generation starts after each one's end.
         state : tuple of Tensor, default=None
             Initial state (see the class notes).
+        n_context : int, default=None
+            With ``instance_norm``: the statistics come from the first ``n_context`` timesteps
+            of each prefix (all of its real timesteps when None), for the whole forecast.
 
         Returns
         -------
@@ -634,7 +719,8 @@ class FeedbackNetwork(nn.Module):
         final_state : tuple of Tensor
             The state after the last generated timestep.
         """
-        prefix_output, final = self.forward(X, lengths=lengths, state=state)
+        stats = self.instance_stats(X, lengths, n_context)
+        prefix_output, final = self.forward(X, lengths=lengths, state=state, stats=stats)
         rnn_state, previous, previous_fed = self._split_state(final, X.shape[0])
         z = X.new_zeros(X.shape[0], self.input_size)
         outputs = []
@@ -644,7 +730,7 @@ class FeedbackNetwork(nn.Module):
                     exogenous[:, j].to(X.dtype) - self.input_mean[self.exogenous_index]
                 ) / self.input_scale[self.exogenous_index])
             fed = previous
-            previous, rnn_state = self._step(z, fed, previous_fed, rnn_state)
+            previous, rnn_state = self._step(z, fed, previous_fed, rnn_state, stats)
             previous_fed = fed
             outputs.append(previous)
         output = torch.stack(outputs, dim=1) if outputs else \

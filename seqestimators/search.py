@@ -62,6 +62,7 @@ from skorch.dataset import ValidSplit
 
 from ._validation import check_seed
 from .sequences import frame_to_sequences
+from .state import STATE_POLICIES
 
 __all__ = [
     "DEFAULT_STORAGE",
@@ -141,7 +142,7 @@ def default_param_distributions(estimator=None, **overrides):
     space = {
         "cell": CategoricalDistribution(("rnn", "lstm", "gru")),
         "hidden_size": CategoricalDistribution((4, 8, 16, 32, 64, 128)),
-        "state_policy": CategoricalDistribution(("reset", "carry", "learned")),
+        "state_policy": CategoricalDistribution(tuple(STATE_POLICIES)),
         "num_layers": IntDistribution(1, 2),
         "lr": FloatDistribution(1e-3, 1e-1, log=True),
     }

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import warnings
 
-import torch
-
 __all__ = [
     "STATE_POLICIES",
     "StatePolicy",
@@ -64,6 +62,8 @@ def resize_state(state, batch_size, *, fill=0.0):
     state : Tensor or tuple of Tensor
         Each tensor of shape ``(n_layers, batch_size, ...)``.
     """
+    import torch  # here, so that the command line can read the policies without torch
+
     tensors = state if isinstance(state, tuple) else (state,)
     fills = fill if isinstance(fill, (list, tuple)) else [fill] * len(tensors)
     out = []

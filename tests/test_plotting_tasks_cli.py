@@ -363,3 +363,19 @@ def test_cli_search_bad_arguments(argv, message, tmp_path, capsys):
         main([*argv, "--output", tmp_path])
     assert exc.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_cli_diagnose_prints_findings_and_writes_the_figure(tmp_path, capsys):
+    out = tmp_path / "diag"
+    argv = ["diagnose", "burst", "--n-samples", "32", "--n-timesteps", "30", "--max-epochs", "3",
+            "--task-param", "max_onset=15",
+            "--cells", "lstm", "--hidden-sizes", "4", "--policies", "carry", "--output", out]
+    assert main(argv) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for check in ("convergence", "memory_use", "memory_horizon", "gradient_flow",
+                  "state_policy", "truncation", "scaling", "fit_gap"):
+        assert check in text
+    frame = pd.read_csv(out / "findings.csv")
+    policy = frame.set_index("check").loc["state_policy", "status"]
+    assert policy == "fail"  # carry over independent sequences
+    assert (out / "diagnosis.png").read_bytes()[:8] == PNG_MAGIC

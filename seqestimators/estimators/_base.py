@@ -38,7 +38,7 @@ from .._validation import (
     check_sequences,
     record_input_shape,
 )
-from ..callbacks import ConvergenceCheck, DivergenceCheck
+from ..callbacks import ConvergenceCheck, DivergenceCheck, PlateauLRScheduler
 from ..networks import _state_where
 from ..sequences import unpad_sequences
 from ..state import STATE_POLICIES, detach_state, get_state_policy, map_state, resize_state
@@ -260,6 +260,7 @@ class SequenceNetMixin:
                 use_caching=False)),
             ("gradient_clip", GradientNormClipping(gradient_clip_value=1.0)),
             ("divergence", DivergenceCheck()),
+            ("lr_scheduler", PlateauLRScheduler()),
             ("convergence", ConvergenceCheck()),
             ("print_log", PrintLog()),
         ]
