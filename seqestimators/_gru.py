@@ -89,6 +89,18 @@ class GRULayout:
         return self.mask.to(device=tensor.device, dtype=tensor.dtype)
 
 
+def _ragged_forward_loop(w_hh, views, sizes, batch_size):
+    """The forward loop of a ragged batch: timestep t updates its first ``sizes[t]`` columns."""
+    for (c, rz, r, z, hn, nt, out, h), s in zip(zip(*views), sizes):
+        if s != batch_size:
+            c, rz, r, z, hn, nt, out, h = (c[:, :s], rz[:, :s], r[:, :s], z[:, :s], hn[:, :s],
+                                           nt[:, :s], out[:, :s], h[:, :s])
+        c.addmm_(w_hh, h)
+        rz.sigmoid_()
+        nt.addcmul_(r, hn).tanh_()
+        torch.lerp(nt, h, z, out=out)
+
+
 class _GRULayer(torch.autograd.Function):
     """One direction of one GRU layer, feature-major; see :func:`gru_layer`."""
 
@@ -118,24 +130,21 @@ class _GRULayer(torch.autograd.Function):
         else:
             slots[:, T] = h0.t()
         Cv = C.view(3 * H, T, B)
-        views = zip(Cv.unbind(1), Cv[:H2].unbind(1), Cv[:H].unbind(1), Cv[H:H2].unbind(1),
-                    Cv[H2:].unbind(1), n.view(H, T, B).unbind(1))
+        views = [Cv.unbind(1), Cv[:H2].unbind(1), Cv[:H].unbind(1), Cv[H:H2].unbind(1),
+                 Cv[H2:].unbind(1), n.view(H, T, B).unbind(1)]
         states = slots.unbind(1)
-        w = w_hh
         if reverse:
-            steps = zip(reversed(list(views)), states[T - 1::-1], states[T:0:-1],
-                        range(T - 1, -1, -1))
+            views = [v[::-1] for v in views] + [states[T - 1::-1], states[T:0:-1]]
         else:
-            steps = zip(views, states[1:], states[:T], range(T))
-        for (c, rz, r, z, hn, nt), out, h, t in steps:
-            if ragged and sizes[t] != B:
-                s = sizes[t]
-                c, rz, r, z, hn, nt, out, h = (c[:, :s], rz[:, :s], r[:, :s], z[:, :s],
-                                               hn[:, :s], nt[:, :s], out[:, :s], h[:, :s])
-            c.addmm_(w, h)
-            rz.sigmoid_()
-            nt.addcmul_(r, hn).tanh_()
-            torch.lerp(nt, h, z, out=out)
+            views += [states[1:], states[:T]]
+        if ragged:
+            _ragged_forward_loop(w_hh, views, sizes[::-1] if reverse else sizes, B)
+        else:
+            for c, rz, r, z, hn, nt, out, h in zip(*views):
+                c.addmm_(w_hh, h)
+                rz.sigmoid_()
+                nt.addcmul_(r, hn).tanh_()
+                torch.lerp(nt, h, z, out=out)
         if reverse:
             out, h_n = slots[:, :T], slots[:, 0]
         else:
@@ -176,11 +185,13 @@ class _GRULayer(torch.autograd.Function):
         # g in slots like the hidden states: output gradients, plus that of the final state;
         # the loop adds the gradient flowing back from the next timestep; the h0 slot(s)
         # collect the gradient of the initial state.
-        G = x.new_zeros(H, T + 1, B)
+        G = (x.new_zeros if ragged else x.new_empty)(H, T + 1, B)
         g_out = (G[:, :T] if reverse else G[:, 1:]).reshape(H, TB)
         g_out.copy_(d_out)
         if ragged:
             g_out.view(H, T, B).mul_(layout.mask_as(g_out))
+        else:
+            G[:, T if reverse else 0] = 0
         if reverse:
             G[:, 0] += d_h_n.t()
         elif ragged:
@@ -189,12 +200,12 @@ class _GRULayer(torch.autograd.Function):
             G[:, T] += d_h_n.t()
         w_ext = torch.cat([w_hh, torch.eye(H, dtype=w_hh.dtype, device=w_hh.device)]).t()
         grads = G.unbind(1)
-        steps = zip(A.view(4, H, T, B).unbind(2), A.view(4 * H, T, B).unbind(1))
+        steps = [A.view(4, H, T, B).unbind(2), A.view(4 * H, T, B).unbind(1)]
         if reverse:
-            steps = zip(steps, grads[:T], grads[1:])
+            steps += [grads[:T], grads[1:]]
         else:
-            steps = zip(reversed(list(steps)), grads[T:0:-1], grads[T - 1::-1])
-        for (a3, a2), g, g_prev in steps:
+            steps = [v[::-1] for v in steps] + [grads[T:0:-1], grads[T - 1::-1]]
+        for a3, a2, g, g_prev in zip(*steps):
             a3.mul_(g)
             g_prev.addmm_(w_ext, a2)
         # A[:3] now holds the gradients of the recurrent pre-activations W_hh h + b_hh; with
