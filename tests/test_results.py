@@ -262,7 +262,10 @@ def test_pivot_results_of_a_search(grid_search):
 def test_history_frame_single(fitted_nets):
     net = fitted_nets["gru"]
     frame = history_frame(net)
-    assert list(frame.columns) == ["epoch", "train_loss", "valid_loss", "valid_acc", "dur"]
+    assert list(frame.columns[:5]) == ["epoch", "train_loss", "valid_loss", "valid_acc", "dur"]
+    # then the other scalars the callbacks recorded (e.g. a learning-rate scheduler's event_lr)
+    assert set(frame.columns[5:]) <= set(net.history_[-1]) - {"batches"}
+    assert not any(c.endswith(("_best", "_batch_count")) for c in frame.columns)
     assert frame["epoch"].tolist() == [1, 2, 3]
     np.testing.assert_allclose(frame["train_loss"], net.history_[:, "train_loss"])
     np.testing.assert_allclose(frame["valid_acc"], net.history_[:, "valid_acc"])

@@ -367,8 +367,8 @@ def test_a_study_records_what_it_was_run_on(echo, tmp_path):
     # the same set-up continues the study (a killed run completes it) ...
     again = named_search(storage, n_trials=2).fit(X, y)
     assert len(again.study_.trials) == 2
-    # ... also with another sampler seed, and with X as a list of the same sequences
-    third = named_search(storage, n_trials=3, random_state=5).fit(list(X), y)
+    # ... also with another sampler seed, and with X, y as lists of the same sequences
+    third = named_search(storage, n_trials=3, random_state=5).fit(list(X), list(y))
     assert len(third.study_.trials) == 3
 
 
