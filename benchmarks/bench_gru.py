@@ -2,10 +2,10 @@
 
 Times one forward + backward pass of a batch (batch 64, input size 2, loss = sum of the
 outputs, 1 thread) for each candidate, in interleaved rounds: every round times every
-candidate a few times, seconds apart, and the ratios to ``nn.LSTM`` and ``nn.GRU`` are taken
-within the round; the table shows the medians over rounds. Both wall-clock time and the
-thread's CPU time are reported: on a machine shared with other processes, CPU time is the
-steadier of the two (a descheduled process does not accrue it).
+candidate a few times (after one untimed pass), seconds apart, and the ratios to ``nn.LSTM``
+and ``nn.GRU`` are taken within the round; the table shows the medians over rounds. Both
+wall-clock time and the thread's CPU time are reported: on a machine shared with other
+processes, CPU time is the steadier of the two (a descheduled process does not accrue it).
 
 Candidates:
 
@@ -173,6 +173,9 @@ def measure(candidates, x, lengths, *, rounds, repeats, modes=None):
     for _ in range(rounds):
         medians = {}
         for name, module in candidates.items():
+            # One untimed pass first: a model in training follows itself, and the first pass
+            # after another model pays for the allocator's and caches' state (about 1 ms).
+            time_pass(module, x, lengths, modes[name])
             runs = [time_pass(module, x, lengths, modes[name]) for _ in range(repeats)]
             medians[name] = (statistics.median(r[0] for r in runs),
                              statistics.median(r[1] for r in runs))

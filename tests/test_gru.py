@@ -9,6 +9,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from seqestimators import _gru
 from seqestimators._gru import FastGRU, GRULayout, gru_layer
 
 LENGTHS = [3, 6, 1, 4, 6]  # ragged, unsorted, with ties: enforce_sorted=False reorders them
@@ -126,6 +127,16 @@ def test_gradcheck_gru_layer(reverse, ragged):
         return out, h_n
 
     assert torch.autograd.gradcheck(f, inputs)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_large_hidden_backward_path(monkeypatch, reverse):
+    """Large hidden sizes add g * z separately instead of through the matrix product."""
+    monkeypatch.setattr(_gru, "_FUSED_MAX_HIDDEN", 0)
+    reference, fast = _pair(input_size=3, hidden_size=4, bidirectional=True, batch_first=True)
+    x = torch.randn(len(LENGTHS), max(LENGTHS), 3, dtype=torch.float64)
+    _assert_same(reference, fast, x, torch.randn(2, len(LENGTHS), 4, dtype=torch.float64),
+                 LENGTHS if reverse else None)
 
 
 def test_gradcheck_without_bias():
