@@ -240,3 +240,11 @@ def test_invalid_input_errors_like_nn_gru():
     with pytest.raises(RuntimeError, match="hidden"):
         fast(torch.randn(4, 3, 2, dtype=torch.float64),
              torch.randn(1, 2, 3, dtype=torch.float64))
+
+
+def test_export_uses_nn_gru():
+    """Exporters (torch.export, hence ONNX's dynamo exporter) see nn.GRU's own operator."""
+    _, fast = _pair(torch.float32, input_size=2, hidden_size=3, batch_first=True)
+    program = torch.export.export(fast, (torch.randn(2, 4, 2),))
+    targets = {str(node.target) for node in program.graph.nodes if node.op == "call_function"}
+    assert any(target.startswith("aten.gru") for target in targets)
