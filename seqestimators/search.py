@@ -377,6 +377,10 @@ class StudyMismatchError(ValueError):
 
 _ADDRESS = re.compile(r" (object )?at 0x[0-9a-fA-F]+")
 
+# Estimator parameters that decide where and how verbosely a model trains, not what it learns:
+# left out of a study's fingerprint, so that workers on CPUs and GPUs can share one study.
+_EXECUTION_PARAMS = frozenset({"device", "num_threads", "verbose"})
+
 
 def _dotted(obj):
     """``module.QualName`` of a class, function or other named object."""
@@ -417,7 +421,8 @@ def _stable_str(value, depth=0):
     params = None
     if callable(getattr(value, "get_params", None)):
         with contextlib.suppress(Exception):
-            params = value.get_params(deep=False)
+            params = {k: v for k, v in value.get_params(deep=False).items()
+                      if k not in _EXECUTION_PARAMS}
     if params is None and hasattr(value, "__dict__"):
         params = {k: v for k, v in vars(value).items() if not k.startswith("_")}
     if params is not None:
@@ -512,7 +517,8 @@ def _fingerprint(estimator, distributions, X, y, groups, fit_params, splits, sco
         "estimator parameters": {
             "class": _dotted(type(estimator)),
             **{name: _stable_str(value)
-               for name, value in sorted(estimator.get_params(deep=False).items())},
+               for name, value in sorted(estimator.get_params(deep=False).items())
+               if name not in _EXECUTION_PARAMS},
         },
         "cv": {
             "n_splits": str(len(splits)),
@@ -685,8 +691,9 @@ class SequenceSearchCV(OptunaSearchCV):
     study_name : str, default=None
         The study to create or continue; None creates a new study with a unique name. A study
         records what it was first fitted on (a fingerprint of ``X``, ``y``, ``groups`` and fit
-        parameters; the search space; ``estimator.get_params(deep=False)``; the CV splits,
-        ``scoring`` and the validation share below) in its user attribute
+        parameters; the search space; ``estimator.get_params(deep=False)`` but ``device``,
+        ``num_threads`` and ``verbose``; the CV splits, ``scoring`` and the validation share
+        below) in its user attribute
         ``"seqestimators_fingerprint"``; continuing it on anything else raises
         :class:`StudyMismatchError`. ``random_state``, ``sampler``, ``pruner``, ``n_trials``,
         ``timeout`` and ``n_jobs`` may change between runs.

@@ -370,6 +370,11 @@ def test_a_study_records_what_it_was_run_on(echo, tmp_path):
     # ... also with another sampler seed, and with X, y as lists of the same sequences
     third = named_search(storage, n_trials=3, random_state=5).fit(list(X), list(y))
     assert len(third.study_.trials) == 3
+    # where and how verbosely the models train is not part of the set-up
+    fourth = named_search(storage, n_trials=4)
+    fourth.estimator.set_params(num_threads=2, verbose=0)
+    assert len(fourth.fit(X, y).study_.trials) == 4
+    assert "num_threads" not in fourth.study_.user_attrs[FINGERPRINT]["estimator parameters"]
 
 
 @pytest.mark.parametrize("change, differs, names", [
