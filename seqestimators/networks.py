@@ -86,6 +86,26 @@ def patch_sequences(X, lengths, patch_size):
     return gathered.reshape(batch, n_patches, p * n_features), patch_lengths
 
 
+class _TargetScaling(nn.Module):
+    """``x * scale + mean``: standardized read-outs back in the targets' units."""
+
+    def __init__(self, mean, scale, size):
+        super().__init__()
+        self.register_buffer("mean", torch.as_tensor(mean, dtype=torch.float32).reshape(size))
+        self.register_buffer("scale", torch.as_tensor(scale, dtype=torch.float32).reshape(size))
+
+    def forward(self, x):
+        return x * self.scale + self.mean
+
+
+def _target_scaling(target_mean, target_scale, size):
+    if target_mean is None and target_scale is None:
+        return None
+    mean = [0.0] * size if target_mean is None else target_mean
+    scale = [1.0] * size if target_scale is None else target_scale
+    return _TargetScaling(mean, scale, size)
+
+
 def _last_real(out, lengths):
     """``out[i, lengths[i] - 1]`` for every row (the last step when ``lengths`` is None)."""
     if lengths is None:
@@ -137,6 +157,9 @@ class RecurrentNetwork(nn.Module):
         the final hidden state (both directions' for a bidirectional layer), their mean, their
         element-wise maximum, or an attention-weighted mean (a learned score per step, softmax
         over the real steps).
+    target_mean, target_scale : array-like of shape (output_size,), default=None
+        When given, the read-out predicts standardized targets and the network returns
+        ``read_out * target_scale + target_mean``, in the targets' units.
 
     Notes
     -----
@@ -158,7 +181,7 @@ class RecurrentNetwork(nn.Module):
     def __init__(self, input_size, output_size, *, cell="lstm", hidden_size=32, num_layers=1,
                  bidirectional=False, dropout=0.0, output="sequence",
                  learned_initial_state=False, nonlinearity="tanh", patch_size=1,
-                 pooling="last"):
+                 pooling="last", target_mean=None, target_scale=None):
         super().__init__()
         if output not in ("sequence", "last"):
             raise ValueError(f"output must be 'sequence' or 'last'; got {output!r}.")
@@ -184,6 +207,7 @@ class RecurrentNetwork(nn.Module):
         self.attention = nn.Linear(width, 1) if pooling == "attention" and output == "last" \
             else None
         self.head = nn.Linear(width, output_size)
+        self.target_scaling = _target_scaling(target_mean, target_scale, output_size)
         n_states = 2 if cell == "lstm" else 1
         self.initial_state = (
             nn.Parameter(torch.zeros(n_states, num_layers * self.num_directions, 1, hidden_size))
@@ -273,9 +297,12 @@ class RecurrentNetwork(nn.Module):
         need = need_final_state or (self.output == "last" and self.pooling == "last"
                                     and self.num_directions == 2)
         hidden, step_lengths, final = self.hidden_states(X, lengths, state, need)
-        if self.output == "sequence":
-            return self.head(hidden), final
-        return self.head(self.pool(hidden, step_lengths, final)), final
+        if self.output == "last":
+            hidden = self.pool(hidden, step_lengths, final)
+        out = self.head(hidden)
+        if self.target_scaling is not None:
+            out = self.target_scaling(out)
+        return out, final
 
 
 class MemorylessNetwork(nn.Module):
@@ -295,6 +322,9 @@ class MemorylessNetwork(nn.Module):
         Number of hidden layers (0 gives a linear model).
     output : {"sequence", "last"}, default="sequence"
         One output per timestep, or one per sequence computed from the last real timestep only.
+    target_mean, target_scale : array-like of shape (output_size,), default=None
+        Standardized read-outs mapped back to the targets' units (see
+        :class:`RecurrentNetwork`).
 
     Notes
     -----
@@ -303,7 +333,7 @@ class MemorylessNetwork(nn.Module):
     """
 
     def __init__(self, input_size, output_size, *, hidden_size=32, num_layers=1,
-                 output="sequence"):
+                 output="sequence", target_mean=None, target_scale=None):
         super().__init__()
         layers, width = [], input_size
         for _ in range(num_layers):
@@ -312,6 +342,7 @@ class MemorylessNetwork(nn.Module):
         layers.append(nn.Linear(width, output_size))
         self.mlp = nn.Sequential(*layers)
         self.output = output
+        self.target_scaling = _target_scaling(target_mean, target_scale, output_size)
 
     def forward(self, X, lengths=None, state=None):
         if self.output == "last":
@@ -319,7 +350,10 @@ class MemorylessNetwork(nn.Module):
                 X = X[:, -1]
             else:
                 X = X[torch.arange(X.shape[0], device=X.device), lengths.to(X.device) - 1]
-        return self.mlp(X), None
+        out = self.mlp(X)
+        if self.target_scaling is not None:
+            out = self.target_scaling(out)
+        return out, None
 
 
 def _state_where(active, new, old):

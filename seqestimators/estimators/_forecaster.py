@@ -7,7 +7,9 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 import torch
+from sklearn.metrics import r2_score
 from sklearn.utils import check_array, check_scalar
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -15,6 +17,14 @@ from skorch import NeuralNetRegressor
 
 from .._batching import SequenceBatchIterator, SequenceDataset
 from .._validation import check_sequences
+from ..forecasting import (
+    WindowBatchIterator,
+    detect_seasonal_period,
+    future_index,
+    is_time_series,
+    seasonal_period_from_index,
+    window_views,
+)
 from ..networks import FeedbackNetwork
 from ..sequences import unpad_sequences
 from ..state import map_state
@@ -25,6 +35,9 @@ from ._regressor import SequenceRegressorMixin
 __all__ = ["RNNForecaster", "feedback_probability"]
 
 TRAINING_MODES = ("teacher_forcing", "free_running", "scheduled")
+WINDOW_NORMS = ("revin", "mean")
+# A few long series: fewer sequences than this fraction of a batch are cut into windows.
+_AUTO_WINDOW_MIN_LENGTH = 1.5
 SCHEDULES = ("linear", "exponential", "inverse_sigmoid")
 
 
@@ -217,27 +230,36 @@ default="inverse_sigmoid"
         **SequenceNetMixin._parameter_constraints,
         "feedback": [StrOptions({"auto"}), Interval(Integral, 0, None, closed="left"),
                      "array-like"],
-        "training": [StrOptions(set(TRAINING_MODES))],
+        "training": [StrOptions({"auto", *TRAINING_MODES})],
         "schedule": [StrOptions(set(SCHEDULES)), callable],
         "schedule_k": [Interval(Real, 0, None, closed="neither")],
         "warmup_steps": [Interval(Integral, 1, None, closed="left")],
         "residual": ["boolean"],
         "input_changes": ["boolean"],
         "standardize": ["boolean"],
+        "context_length": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left"),
+                           None],
+        "horizon": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "windows_per_epoch": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "window_norm": [StrOptions({"auto", *WINDOW_NORMS}), None],
+        "transform": [StrOptions({"log"}), None],
+        "seasonal_period": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "target": [str, Integral, list, None],
     }
 
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, dropout=0.0,
-                 state_policy="reset", tbptt_steps=None, feedback="auto",
-                 training="teacher_forcing", schedule="inverse_sigmoid", schedule_k=10.0,
-                 warmup_steps=1, residual=True, input_changes=True, standardize=True,
-                 accumulate_steps=1, max_epochs=100, n_iter_no_change=10, tol=1e-4,
-                 early_stopping=False, validation_fraction=0.1, lr=0.01, predict_batch_size=256,
-                 batch_size=32, optimizer=torch.optim.Adam, criterion=torch.nn.MSELoss,
-                 train_split=None, callbacks=None, iterator_train=SequenceBatchIterator,
-                 iterator_valid=SequenceBatchIterator, dataset=SequenceDataset,
-                 predict_nonlinearity="auto", warm_start=False, verbose=0, device="cpu",
-                 compile=False, use_caching="auto", torch_load_kwargs=None, random_state=None,
-                 num_threads=1, **kwargs):
+                 state_policy="reset", tbptt_steps=None, feedback="auto", training="auto",
+                 schedule="inverse_sigmoid", schedule_k=10.0, warmup_steps=1, residual=True,
+                 input_changes=True, standardize=True, context_length="auto", horizon="auto",
+                 windows_per_epoch="auto", window_norm="auto", transform=None,
+                 seasonal_period="auto", target=None, accumulate_steps=1, max_epochs=100,
+                 n_iter_no_change=10, tol=1e-4, early_stopping=False, validation_fraction=0.1,
+                 lr=0.01, predict_batch_size=256, batch_size=32, optimizer=torch.optim.Adam,
+                 criterion=torch.nn.MSELoss, train_split=None, callbacks=None,
+                 iterator_train=SequenceBatchIterator, iterator_valid=SequenceBatchIterator,
+                 dataset=SequenceDataset, predict_nonlinearity="auto", warm_start=False,
+                 verbose=0, device="cpu", compile=False, use_caching="auto",
+                 torch_load_kwargs=None, random_state=None, num_threads=1, **kwargs):
         self._store_params(locals())
 
     # ------------------------------------------------------------------ parameters
@@ -253,6 +275,17 @@ default="inverse_sigmoid"
                 raise ValueError(
                     "The 'schedule_k' parameter of RNNForecaster must be a float in the range "
                     f"[1, inf) when schedule='inverse_sigmoid'. Got {k!r} instead.")
+        explicit = isinstance(self.context_length, Integral)
+        if explicit and (self._state_policy.carries or self.tbptt_steps is not None):
+            raise ValueError(
+                "context_length trains on windows drawn at random offsets, each from a fresh "
+                "state, but state_policy='carry' and tbptt_steps learn one stream in order. "
+                "Use context_length=None (or 'auto') with them.")
+        if self.window_norm in WINDOW_NORMS and self.context_length is None:
+            raise ValueError(
+                f"window_norm={self.window_norm!r} normalizes each training window by its own "
+                "context, so it needs windows: pass context_length='auto' or an int, or "
+                "window_norm=None.")
 
     def _module_kwargs(self):
         kwargs = {
@@ -266,15 +299,19 @@ default="inverse_sigmoid"
             "learned_initial_state": self._state_policy.learned_initial_state,
             "residual": self.residual,
             "input_changes": self.input_changes,
+            "instance_norm": self.window_norm_,
         }
         if self.standardize:
-            kwargs.update(self._scaling_)
+            kwargs.update({k: v for k, v in self._scaling_.items() if k != "loss_scale"})
         return kwargs
 
     # ------------------------------------------------------------------ data
     def _resolve_feedback(self, sequences, targets):
         n_features, n_targets = sequences.n_features, targets.shape[-1]
         name = type(self).__name__
+        series = self.__dict__.get("_series_info")
+        if series is not None:  # fitted on series: the target columns come first
+            return np.arange(series["n_targets"])
         if isinstance(self.feedback, str):  # "auto"
             if n_features == n_targets:
                 return np.arange(n_features)
@@ -307,14 +344,70 @@ default="inverse_sigmoid"
         return feedback.astype(np.int64)
 
     def _encode_targets(self, targets, sequences, *, reset, classes=None):
-        y = super()._encode_targets(targets, sequences, reset=reset, classes=classes)
         if reset:
             feedback = self._resolve_feedback(sequences, targets)
             self.feedback_features_ = feedback
             self.exogenous_features_ = np.setdiff1d(np.arange(sequences.n_features), feedback)
-            self._scaling_ = _scaling(sequences, targets, feedback, self.residual)
         self._warn_inconsistent_feedback(sequences, targets)
+        if self.transform == "log" or (not reset and self.transform_ == "log"):
+            _check_positive(targets, sequences, self.feedback_features_, type(self).__name__)
+            targets = np.log(targets)
+            _transform_sequences(sequences, self.feedback_features_, np.log)
+        y = super()._encode_targets(targets, sequences, reset=reset, classes=classes)
+        if reset:
+            self.transform_ = self.transform
+            self._resolve_windows(sequences)
+            self._scaling_ = _scaling(sequences, targets, self.feedback_features_,
+                                      self.residual, self.context_length_, self.horizon_,
+                                      self.window_norm_)
         return y
+
+    def _validate_X(self, X, *, reset):
+        sequences = super()._validate_X(X, reset=reset)
+        if not reset and getattr(self, "transform_", None) == "log":
+            _check_positive(None, sequences, self.feedback_features_, type(self).__name__)
+            _transform_sequences(sequences, self.feedback_features_, np.log)
+        return sequences
+
+    def _resolve_windows(self, sequences):
+        """The fitted window set-up: seasonal period, context, horizon, normalization, mode."""
+        lengths = sequences.true_lengths()
+        longest = int(lengths.argmax())
+        m = self.seasonal_period
+        if m == "auto":
+            series = self.__dict__.get("_series_info")
+            m = series.get("period") if series is not None else None
+            if m is None:
+                values = sequences.values[longest, :int(lengths[longest])]
+                m = detect_seasonal_period(values[:, self.feedback_features_[0]]) \
+                    if len(values) >= 8 else 1
+        self.seasonal_period_ = int(m)
+        horizon = _auto_horizon(self.seasonal_period_) if self.horizon == "auto" \
+            else int(self.horizon)
+        context = self.context_length
+        if context == "auto":
+            context = _auto_context(self.seasonal_period_)
+            few = sequences.n_samples * 4 <= max(self.batch_size, 1) or \
+                (self.batch_size == -1 and sequences.n_samples <= 8)
+            long_enough = lengths.max() >= _AUTO_WINDOW_MIN_LENGTH * (context + horizon)
+            if not (few and long_enough) or self._state_policy.carries or \
+                    self.tbptt_steps is not None:
+                context = None
+        if context is not None and lengths.max() < context + horizon:
+            raise ValueError(
+                f"context_length={context} and horizon={horizon} make training windows of "
+                f"{context + horizon} timesteps, but the longest sequence has "
+                f"{int(lengths.max())}: pass shorter ones.")
+        self.context_length_ = None if context is None else int(context)
+        self.horizon_ = None if context is None else int(horizon)
+        norm = self.window_norm
+        if norm == "auto":
+            norm = "revin" if context is not None else None
+        self.window_norm_ = norm if context is not None else None
+        training = self.training
+        if training == "auto":
+            training = "free_running" if context is not None else "teacher_forcing"
+        self.training_ = training
 
     def _warn_inconsistent_feedback(self, sequences, targets):
         fb = self.feedback_features_
@@ -333,26 +426,152 @@ default="inverse_sigmoid"
                 UserWarning, stacklevel=5,
             )
 
+    # ------------------------------------------------------------------ series (pandas)
+    def fit(self, X, y=None, **fit_params):
+        """Train on sequences ``X`` and targets ``y``, or on one or several series ``X``.
+
+        With ``y``, ``X`` and ``y`` are sequences and per-timestep targets, as for every
+        estimator of the package (``X[:, t, feedback]`` holds ``y[:, t - 1]``). Without ``y``,
+        ``X`` is the series itself: a pandas Series or DataFrame on a ``PeriodIndex`` or
+        ``DatetimeIndex``, a 1D array, or a list of them (ragged lengths allowed); the value at
+        period ``t`` is the input of the target at ``t + 1``. The columns named by ``target``
+        (all of them when None) are forecast and fed back; the other columns are exogenous
+        inputs. A few long series are learned from windows (see ``context_length``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features), list, DataFrame or Series
+            Training sequences, or the series to learn (with ``y=None``).
+        y : array-like or list of arrays, default=None
+            Per-timestep targets of the sequences; None when ``X`` is a series.
+        **fit_params : dict
+            Passed on to the module's ``forward`` and to ``train_split``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        if y is None:
+            info, X, y = self._series_to_sequences(X, fitting=True)
+            self._series_info = info
+        else:
+            self._series_info = None
+        return super().fit(X, y, **fit_params)
+
+    def _series_list(self, X):
+        """``X`` as a list of series plus whether it came as one series."""
+        if isinstance(X, list | tuple) and X and (is_time_series(X) or all(
+                isinstance(x, np.ndarray) and x.ndim == 1 for x in X)):
+            return list(X), False
+        if is_time_series(X):
+            return [X], True
+        if isinstance(X, np.ndarray | list) and np.ndim(X) == 1:
+            return [np.asarray(X, dtype=np.float64)], True
+        raise ValueError(
+            f"{type(self).__name__}.fit(X) without y takes the series to learn: a pandas Series "
+            "or DataFrame on a PeriodIndex or DatetimeIndex, a 1D array, or a list of them. "
+            "For sequences with their targets, pass y.")
+
+    def _target_columns(self, frame):
+        if isinstance(frame, pd.Series):
+            return [frame.name if frame.name is not None else "y"]
+        target = self.target
+        if target is None:
+            return list(frame.columns)
+        target = list(target) if isinstance(target, list) else [target]
+        missing = [t for t in target if t not in frame.columns]
+        if missing:
+            raise ValueError(f"target names column(s) {missing} that the DataFrame lacks; its "
+                             f"columns are {list(frame.columns)}.")
+        return target
+
+    def _exogenous_columns(self, frame):
+        if isinstance(frame, pd.Series):
+            return []
+        targets = self._target_columns(frame)
+        return [c for c in frame.columns if c not in targets]
+
+    def _series_values(self, series):
+        """``(values (n_periods, n_columns), targets, exogenous)``, target columns first."""
+        if isinstance(series, pd.Series | pd.DataFrame):
+            targets = self._target_columns(series)
+            exogenous = self._exogenous_columns(series)
+            frame = series.to_frame(targets[0]) if isinstance(series, pd.Series) else series
+            values = frame[targets + exogenous].to_numpy(dtype=np.float64)
+            return values, targets, exogenous
+        return np.asarray(series, dtype=np.float64).reshape(-1, 1), ["y"], []
+
+    def _series_to_sequences(self, X, *, fitting):
+        series, single = self._series_list(X)
+        parts = [self._series_values(s) for s in series]
+        targets, exogenous = parts[0][1], parts[0][2]
+        if any(p[1] != targets or p[2] != exogenous for p in parts):
+            raise ValueError("Every series must have the same target and exogenous columns.")
+        for values, _, _ in parts:
+            if len(values) < 3:
+                raise ValueError(f"A series needs at least 3 periods to learn from; got "
+                                 f"{len(values)}.")
+            if not np.isfinite(values).all():
+                raise ValueError("The series hold NaN or infinite values; fill them first.")
+        k = len(targets)
+        Xs = [values[:-1] for values, _, _ in parts]
+        ys = [values[1:, :k] for values, _, _ in parts]
+        if k == 1:
+            ys = [y_i[:, 0] for y_i in ys]
+        if len({len(x) for x in Xs}) == 1:
+            Xs, ys = np.stack(Xs), np.stack(ys)
+        last = series[-1]
+        period = None
+        if isinstance(last, pd.Series | pd.DataFrame):
+            period = seasonal_period_from_index(last.index)
+        info = {"n_targets": k, "targets": targets, "exogenous": exogenous, "period": period,
+                "pandas": isinstance(last, pd.Series | pd.DataFrame), "single": single,
+                "tail": last}
+        return info, Xs, ys
+
     # ------------------------------------------------------------------ training
     def _feedback_probability(self):
-        if self.training == "teacher_forcing":
+        training = getattr(self, "training_", self.training)
+        if training == "teacher_forcing":
             return 0.0
-        if self.training == "free_running":
+        if training == "free_running":
             return 1.0
         epochs_done = max(len(self.history_) - 1, 0) if self.history_ is not None else 0
         return feedback_probability(epochs_done, self.schedule, self.schedule_k)
 
     def _objective_settled(self):
         """Whether this epoch trained the final objective (scheduled sampling has arrived)."""
-        return self.training != "scheduled" or self.history[-1, "feedback_prob"] >= 0.99
+        return self.training_ != "scheduled" or self.history[-1, "feedback_prob"] >= 0.99
 
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
         super().on_epoch_begin(net, dataset_train=dataset_train, dataset_valid=dataset_valid,
                                **kwargs)
         self.history.record("feedback_prob", self._feedback_probability())
 
+    def get_iterator(self, dataset, training=False):
+        if training and self.context_length_ is not None and \
+                self.iterator_train is SequenceBatchIterator:
+            kwargs = self.get_params_for("iterator_train")
+            kwargs.setdefault("batch_size", self.batch_size)
+            per_epoch = self.windows_per_epoch
+            return WindowBatchIterator(
+                dataset, window_length=self.context_length_ + self.horizon_,
+                n_context=self.context_length_,
+                windows_per_epoch=None if per_epoch == "auto" else per_epoch, **kwargs)
+        return super().get_iterator(dataset, training=training)
+
     def infer(self, x, **fit_params):
-        if self.module_.training and self.training != "teacher_forcing":
+        training = getattr(self, "training_", self.training)
+        if self.module_.training and "n_context" in x:
+            # A training window: its context is observed (and gives the window's level and
+            # scale), its horizon is forecast as `training` says.
+            n_context = int(x["n_context"].reshape(-1)[0])
+            x = {k: v for k, v in x.items() if k != "n_context"}
+            fit_params = {"feedback_prob": self._feedback_probability(),
+                          "n_observed": max(n_context, self.warmup_steps),
+                          "n_context": n_context, **fit_params}
+        elif self.module_.training and training != "teacher_forcing":
             # The warm-up counts from the start of a sequence: a truncated-BPTT window starts
             # "start" steps into it; a chunk that continues a carried stream starts past it.
             start = int(x.get("start", 0))
@@ -369,10 +588,94 @@ default="inverse_sigmoid"
     def get_loss(self, y_pred, y_true, X=None, training=False):
         if self.standardize:
             # In units of the targets' (or changes') standard deviation.
-            scale = self.module_.target_scale.to(y_pred.dtype)
+            scale = self._scaling_.get("loss_scale")
+            scale = self.module_.target_scale if scale is None else \
+                torch.as_tensor(scale, device=y_pred.device)
+            scale = scale.to(y_pred.dtype)
             y_true = torch.as_tensor(y_true, device=y_pred.device).to(y_pred.dtype)
             y_pred, y_true = y_pred / scale, y_true / scale
         return super().get_loss(y_pred, y_true, X=X, training=training)
+
+    # ------------------------------------------------------------------ prediction
+    def _predict_outputs(self, X):
+        """Validated ``X`` and the outputs, in the units of ``y`` (the transform undone).
+
+        A model trained on windows predicts every timestep from the window of its last
+        ``context_length_`` timesteps, as it was trained.
+        """
+        if getattr(self, "context_length_", None) is None:
+            sequences, outputs = super()._predict_outputs(X)
+        else:
+            check_is_fitted(self)
+            with self._runtime():
+                sequences = self._validate_X(X, reset=False)
+                outputs = self._window_outputs(sequences)
+        return sequences, self._inverse_transform(outputs)
+
+    def _window_outputs(self, sequences):
+        lengths = sequences.true_lengths()
+        windows, window_lengths = window_views(sequences.values, lengths, self.context_length_)
+        dataset = self._make_dataset(_Windows(windows, window_lengths))
+        out, _ = self._forward_dataset(dataset)
+        last = out[np.arange(len(out)), window_lengths - 1]
+        outputs = np.zeros((sequences.n_samples, sequences.n_timesteps, last.shape[-1]),
+                           np.float32)
+        rows = np.repeat(np.arange(sequences.n_samples), lengths)
+        steps = np.concatenate([np.arange(n) for n in lengths])
+        outputs[rows, steps] = last
+        return outputs
+
+    def _inverse_transform(self, outputs):
+        if getattr(self, "transform_", None) == "log":
+            return np.exp(outputs.astype(np.float64))
+        return outputs
+
+    def score(self, X, y=None, sample_weight=None):
+        """R² of one-step predictions, or of a closed-loop forecast for a series.
+
+        With ``y``: the coefficient of determination of the one-step-ahead predictions of the
+        sequences ``X`` over all real timesteps. Without ``y`` (a model fitted on a series):
+        ``X`` holds the periods right after the training series (the test part of a
+        :class:`~sklearn.model_selection.TimeSeriesSplit`), and the score is the R² of the
+        closed-loop forecast of those periods from the end of the training series.
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or Series
+            Test sequences, or the periods following the training series.
+        y : array-like or list of arrays, default=None
+            True values of the sequences; None for a series.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence (with ``y`` only).
+
+        Returns
+        -------
+        score : float
+        """
+        if y is not None:
+            return super().score(X, y, sample_weight=sample_weight)
+        forecast, actual = self._forecast_from_fit(X)
+        return float(r2_score(actual, forecast))
+
+    def _forecast_from_fit(self, X_future):
+        """Forecast of the periods of ``X_future`` from the end of the training series."""
+        check_is_fitted(self)
+        info = self.__dict__.get("_series_info")
+        if info is None or not info["single"]:
+            raise ValueError(
+                f"Scoring a forecast of the periods after the training data needs a "
+                f"{type(self).__name__} fitted on one series (fit(series) without y).")
+        past = info["tail"]
+        n_steps = len(X_future)
+        if info["pandas"]:
+            frame = X_future.to_frame() if isinstance(X_future, pd.Series) else X_future
+            exo = info["exogenous"]
+            forecast = self.forecast(past, n_steps, exogenous=frame[exo] if exo else None)
+            forecast = forecast.to_frame() if isinstance(forecast, pd.Series) else forecast
+            names = info["targets"]
+            return forecast[names].to_numpy(np.float64), frame[names].to_numpy(np.float64)
+        forecast = self.forecast(past, n_steps)
+        return forecast[:, None], np.asarray(X_future, dtype=np.float64).reshape(-1, 1)
 
     # ------------------------------------------------------------------ forecasting
     def _check_exogenous(self, exogenous, n_samples, n_steps):
@@ -419,7 +722,9 @@ default="inverse_sigmoid"
         The observed prefix ``X`` is read as it is (like :meth:`predict`); then, for
         ``n_steps`` timesteps, the feedback features of each new input are the previous
         prediction and the exogenous features come from ``exogenous``. The hidden state runs on
-        from the end of the prefix (of each sequence's real end, for ragged prefixes).
+        from the end of the prefix (of each sequence's real end, for ragged prefixes). A model
+        trained on windows reads only the last ``context_length_`` timesteps of each prefix,
+        the context it was trained to forecast from.
 
         The result is aligned with ``y``: for a prefix ``X[:, :t0]`` the forecast estimates
         ``y[:, t0:t0 + n_steps]``. For the thrown ball, where ``y[t]`` is the height at
@@ -427,14 +732,22 @@ default="inverse_sigmoid"
         ``4, 5, ...``; the height at timestep 3 is the one-step prediction
         ``predict(X[:, :3])[:, -1]``, included with ``include_prefix=True``.
 
+        **Series** (a model fitted with ``fit(series)``): ``X`` is a series (a pandas Series or
+        DataFrame on a time index, a 1D array, or a list of them) and the result is the
+        forecast of the ``n_steps`` periods after its end, indexed by those periods (a Series
+        for one target, a DataFrame of the target columns for several). ``exogenous`` then
+        holds the exogenous columns for those future periods (a DataFrame; the value of the
+        last period is not needed, as it informs only the period after the forecast).
+
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features), list of arrays or DataFrame
+        X : array-like of shape (n_samples, n_timesteps, n_features), list, DataFrame or Series
             The observed prefixes, all features included (a 2D array is a batch of univariate
-            prefixes; ragged lists are accepted).
+            prefixes; ragged lists are accepted), or the observed series.
         n_steps : int
-            Number of timesteps to generate after each prefix.
-        exogenous : array-like of shape (n_samples, n_steps, n_exogenous), default=None
+            Number of timesteps (periods) to generate after each prefix.
+        exogenous : array-like of shape (n_samples, n_steps, n_exogenous) or DataFrame, \
+default=None
             The future values of the exogenous features ``exogenous_features_`` (in that
             order) for the generated timesteps: required when the model has exogenous
             features, and must be None when it has none. The fed-back features are never
@@ -442,14 +755,17 @@ default="inverse_sigmoid"
             exogenous feature.
         include_prefix : bool, default=False
             Prepend the one-step-ahead predictions over the prefix (those of
-            :meth:`predict`), so that the result is aligned with ``y`` from timestep 0.
+            :meth:`predict`), so that the result is aligned with ``y`` from timestep 0
+            (sequences only).
 
         Returns
         -------
-        y_forecast : ndarray of float64
+        y_forecast : ndarray of float64, Series or DataFrame
             ``(n_samples, n_steps)`` for one target per timestep, ``(n_samples, n_steps,
             n_targets)`` for several; with ``include_prefix=True`` the time axis has
-            ``n_timesteps + n_steps`` steps, and ragged prefixes give a list of arrays.
+            ``n_timesteps + n_steps`` steps, and ragged prefixes give a list of arrays. For a
+            series: its forecast (a Series or DataFrame on the future periods, a 1D array for
+            an array, a list for a list).
 
         Notes
         -----
@@ -458,6 +774,10 @@ default="inverse_sigmoid"
         """
         check_is_fitted(self)
         n_steps = check_scalar(n_steps, "n_steps", Integral, min_val=1)
+        if self.__dict__.get("_series_info") is not None and (
+                is_time_series(X) or np.ndim(X) == 1 or (isinstance(X, list) and X and all(
+                    isinstance(x, np.ndarray) and x.ndim == 1 for x in X))):
+            return self._forecast_series(X, n_steps, exogenous)
         with self._runtime():
             sequences = check_sequences(X, estimator=self)
             if sequences.n_features != self.input_size_:
@@ -466,37 +786,156 @@ default="inverse_sigmoid"
                     f"{type(self).__name__} is expecting {self.input_size_} features as input."
                 )
             exo = self._check_exogenous(exogenous, sequences.n_samples, n_steps)
-            device = self.device
-            values = torch.from_numpy(np.ascontiguousarray(sequences.values)).to(device)
-            lengths = None if sequences.lengths is None else \
-                torch.from_numpy(sequences.lengths).to(device)
-            exo_t = None if exo is None else torch.from_numpy(exo).to(device)
-            state = self._carried_prediction_state(sequences.n_samples)
-            module = self.module_
-            if module.training:
-                module.eval()
-            with torch.inference_mode():
-                dtype = self._module_dtype()
-                state = map_state(lambda s: s.to(device=device, dtype=dtype), state)
-                prefix, generated, _ = module.forecast(
-                    values.to(dtype), n_steps,
-                    exogenous=None if exo_t is None else exo_t.to(dtype),
-                    lengths=lengths, state=state)
-        generated = self._reshape_predictions(generated.cpu().numpy())
+            prefix, generated = self._closed_loop(sequences, n_steps, exo)
+        generated = self._reshape_predictions(generated)
         if not include_prefix:
             return generated
-        prefix = self._reshape_predictions(prefix.cpu().numpy())
+        if self.context_length_ is not None:
+            prefix = self._predict_outputs(X)[1]
+        prefix = self._reshape_predictions(prefix)
         if sequences.lengths is None:
             return np.concatenate([prefix, generated], axis=1)
         parts = unpad_sequences(prefix, sequences.lengths)
         return [np.concatenate([p, g], axis=0) for p, g in zip(parts, generated)]
 
+    def _closed_loop(self, sequences, n_steps, exo):
+        """Prefix outputs and ``n_steps`` generated outputs (data units), as float arrays."""
+        if self.transform_ == "log":
+            _check_positive(None, sequences, self.feedback_features_, type(self).__name__)
+            _transform_sequences(sequences, self.feedback_features_, np.log)
+        values, lengths = sequences.values, sequences.lengths
+        if self.context_length_ is not None:
+            values, lengths = _last_steps(values, sequences.true_lengths(),
+                                          self.context_length_)
+        device = self.device
+        values = torch.from_numpy(np.ascontiguousarray(values)).to(device)
+        lengths = None if lengths is None else torch.from_numpy(lengths).to(device)
+        exo_t = None if exo is None else torch.from_numpy(exo).to(device)
+        state = self._carried_prediction_state(sequences.n_samples)
+        module = self.module_
+        if module.training:
+            module.eval()
+        with torch.inference_mode():
+            dtype = self._module_dtype()
+            state = map_state(lambda s: s.to(device=device, dtype=dtype), state)
+            prefix, generated, _ = module.forecast(
+                values.to(dtype), n_steps,
+                exogenous=None if exo_t is None else exo_t.to(dtype),
+                lengths=lengths, state=state)
+        return (self._inverse_transform(prefix.float().cpu().numpy()),
+                self._inverse_transform(generated.float().cpu().numpy()))
+
+    def _forecast_series(self, X, n_steps, exogenous):
+        info = self._series_info
+        series, single = self._series_list(X)
+        exo_names = info["exogenous"]
+        if exo_names and exogenous is None:
+            raise ValueError(
+                f"{type(self).__name__} was fitted with the exogenous columns {exo_names}: "
+                f"pass their values for the {n_steps} forecast periods as exogenous (a "
+                "DataFrame with those columns).")
+        if not exo_names and exogenous is not None:
+            raise ValueError(f"{type(self).__name__} was fitted without exogenous columns, so "
+                             "exogenous must be None.")
+        exogenous = exogenous if isinstance(exogenous, list) else [exogenous] * len(series)
+        results = []
+        for s, exo in zip(series, exogenous):
+            values, targets, _ = self._series_values(s)
+            if targets != info["targets"]:
+                raise ValueError(f"The series has target columns {targets}, but "
+                                 f"{type(self).__name__} was fitted on {info['targets']}.")
+            future_exo = None
+            if exo_names:
+                frame = exo if isinstance(exo, pd.DataFrame) else pd.DataFrame(exo)
+                if isinstance(exo, pd.DataFrame):
+                    frame = frame[exo_names]
+                future_exo = frame.to_numpy(dtype=np.float64)[:n_steps - 1]
+                if len(future_exo) < n_steps - 1 or not np.isfinite(future_exo).all():
+                    raise ValueError(
+                        f"exogenous must hold the exogenous columns {exo_names} for at least "
+                        f"the first {n_steps - 1} forecast periods (finite values); got "
+                        f"{len(frame)} rows.")
+                future_exo = future_exo[None].astype(np.float32)
+            with self._runtime():
+                sequences = check_sequences(values[None], estimator=self)
+                if sequences.n_features != self.input_size_:
+                    raise ValueError(
+                        f"The series has {sequences.n_features} columns, but "
+                        f"{type(self).__name__} was fitted on {self.input_size_}.")
+                prefix, generated = self._closed_loop(sequences, n_steps - 1, future_exo)
+            last = prefix[:, -1]
+            path = np.concatenate([last[:, None], generated], axis=1)[0]  # (n_steps, k)
+            if isinstance(s, pd.Series | pd.DataFrame):
+                index = future_index(s.index, n_steps)
+                if isinstance(s, pd.Series):
+                    results.append(pd.Series(path[:, 0], index=index, name=s.name))
+                else:
+                    results.append(pd.DataFrame(path, index=index, columns=targets))
+            else:
+                results.append(path[:, 0])
+        return results[0] if single else results
+
+
+class _Windows:
+    """Sequences-like holder of trailing windows, for ``_make_dataset``."""
+
+    def __init__(self, values, lengths):
+        self.values = values
+        self.lengths = None if bool((lengths == values.shape[1]).all()) else \
+            lengths.astype(np.int64)
+
 
 # ---------------------------------------------------------------------------- helpers
-def _scaling(sequences, targets, feedback, residual):
-    """Per-feature and per-target (or per-change) mean and standard deviation over real steps."""
-    mask = sequences.mask()
-    values = sequences.values.astype(np.float64)
+def _scaling(sequences, targets, feedback, residual, context=None, horizon=None,
+             window_norm=None):
+    """Per-feature and per-target (or per-change) mean and standard deviation over real steps.
+
+    With ``window_norm``, the statistics of the feedback features, targets and changes are
+    those of the training windows normalized by their own context, as the network sees them;
+    ``loss_scale`` keeps the scale of the targets (or changes) in the data's units.
+    """
+    stats = _plain_scaling(sequences.values, sequences.mask(), targets, feedback, residual)
+    if window_norm is None:
+        return stats
+    length = context + horizon
+    values, lengths = sequences.values, sequences.true_lengths()
+    targets = np.asarray(targets, dtype=np.float64)
+    rows, starts = [], []
+    for i, n in enumerate(lengths):
+        if n >= length:
+            rows.append(np.full(int(n) - length + 1, i))
+            starts.append(np.arange(int(n) - length + 1))
+    rows, starts = np.concatenate(rows), np.concatenate(starts)
+    if len(rows) > 4096:  # evenly spaced windows are enough for a mean and a scale
+        pick = np.linspace(0, len(rows) - 1, 4096).astype(int)
+        rows, starts = rows[pick], starts[pick]
+    index = starts[:, None] + np.arange(length)[None, :]
+    win_x = values[rows[:, None], index].astype(np.float64)
+    win_y = targets[rows[:, None], index]
+    fed = win_x[:, :context][..., feedback]
+    loc = fed.mean(axis=1, keepdims=True)
+    if window_norm == "revin":
+        std = fed.std(axis=1, keepdims=True)
+        scale = np.where(std > 1e-6 * np.maximum(np.abs(loc), 1.0), std, 1.0)
+    else:
+        scale = np.ones_like(loc)
+    win_x[..., feedback] = (win_x[..., feedback] - loc) / scale
+    win_y = (win_y - loc) / scale
+    normalized = _plain_scaling(win_x, None, win_y, feedback, residual)
+    for key in ("target_mean", "target_scale", "change_mean", "change_scale"):
+        stats[key] = normalized[key]
+    for name in ("input_mean", "input_scale"):
+        merged = np.asarray(stats[name])
+        merged[feedback] = np.asarray(normalized[name])[feedback]
+        stats[name] = merged.tolist()
+    stats["loss_scale"] = _plain_scaling(values, sequences.mask(), targets, feedback,
+                                         residual)["target_scale"]
+    return stats
+
+
+def _plain_scaling(values, mask, targets, feedback, residual):
+    values = values.astype(np.float64)
+    n_features = values.shape[-1]
     targets = np.asarray(targets, dtype=np.float64)
     fed = values[..., feedback]
     changes = np.diff(fed, axis=1, prepend=fed[:, :1])
@@ -504,7 +943,7 @@ def _scaling(sequences, targets, feedback, residual):
         targets = targets - fed
     if mask is not None:
         values, targets, changes = values[mask], targets[mask], changes[mask]
-    values = values.reshape(-1, sequences.n_features)
+    values = values.reshape(-1, n_features)
     targets = targets.reshape(-1, targets.shape[-1])
     changes = changes.reshape(-1, targets.shape[-1])
 
@@ -520,6 +959,54 @@ def _scaling(sequences, targets, feedback, residual):
         "change_mean": changes.mean(axis=0).tolist(),
         "change_scale": scale(changes).tolist(),
     }
+
+
+def _auto_horizon(period):
+    """Closed-loop steps per training window: two seasons, at least 6 steps."""
+    return max(2 * period, 6)
+
+
+def _auto_context(period):
+    """Observed steps per training window: three seasons, at least 8 steps."""
+    return max(3 * period, 8)
+
+
+def _check_positive(targets, sequences, feedback, name):
+    values = sequences.values[..., feedback]
+    mask = sequences.mask()
+    values = values if mask is None else values[mask]
+    bad = (targets is not None and np.any(np.asarray(targets) <= 0)) or np.any(values <= 0)
+    if bad:
+        raise ValueError(
+            f"transform='log' forecasts the logarithm of the target, but the target (or the "
+            f"fed-back features {np.asarray(feedback).tolist()}) holds values <= 0. Use "
+            f"transform=None for series that are not strictly positive.")
+
+
+def _transform_sequences(sequences, feedback, fn):
+    """Apply ``fn`` to the feedback features of ``sequences`` (on a copy of its values)."""
+    values = sequences.values.copy()
+    mask = sequences.mask()
+    fed = values[..., feedback]
+    if mask is None:
+        values[..., feedback] = fn(fed)
+    else:
+        fed[mask] = fn(fed[mask])
+        values[..., feedback] = fed
+    sequences.values = values.astype(np.float32)
+
+
+def _last_steps(values, lengths, n):
+    """The last ``n`` real timesteps of every sequence, left-aligned (and their lengths)."""
+    width = min(int(n), values.shape[1])
+    starts = np.maximum(lengths - width, 0)
+    new_lengths = lengths - starts
+    index = np.minimum(starts[:, None] + np.arange(width)[None, :], values.shape[1] - 1)
+    cropped = values[np.arange(len(values))[:, None], index]
+    cropped[np.arange(width)[None, :] >= new_lengths[:, None]] = 0
+    if bool((new_lengths == width).all()):
+        return np.ascontiguousarray(cropped), None
+    return np.ascontiguousarray(cropped), new_lengths.astype(np.int64)
 
 
 def _lag_difference(sequences, targets, feedback):
