@@ -1086,9 +1086,9 @@ class SequenceSearchCV(OptunaSearchCV):
         token = _ACTIVE_TRIAL.set(_TrialContext(trial))
         try:
             with warnings.catch_warnings():
-                # A search over state_policy tries "carry" on purpose; its misuse warning
+                # A search over state_policy tries "carry" on purpose; its misuse warnings
                 # (meant for a single fit) would repeat for every fold of every such trial.
-                warnings.filterwarnings("ignore", message="state_policy='carry' passes",
+                warnings.filterwarnings("ignore", message="state_policy='carry' ",
                                         category=UserWarning)
                 scores = cross_validate(
                     estimator, problem.X, problem.y, groups=problem.groups, cv=problem.splits,

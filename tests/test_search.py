@@ -490,13 +490,14 @@ def test_repeated_parameters_take_the_earlier_result_without_a_fit(echo):
     for cell in ("rnn", "gru", "rnn", "gru", "lstm"):
         study.enqueue_trial({"cell": cell})
     CountFits.fits.clear()
-    search = optuna_search(
-        small_classifier(max_epochs=2, callbacks=[("count", CountFits())]), X, y,
-        param_distributions=default_param_distributions(
-            cell=["rnn", "gru", "lstm"], hidden_size=[8], num_layers=None, lr=None,
-            state_policy=["reset"]),
-        n_trials=5, cv=2, pruning=False, storage=storage, study_name="dup", random_state=0,
-        refit=False)
+    with pytest.warns(UserWarning, match="only 3 distinct parameter set"):
+        search = optuna_search(
+            small_classifier(max_epochs=2, callbacks=[("count", CountFits())]), X, y,
+            param_distributions=default_param_distributions(
+                cell=["rnn", "gru", "lstm"], hidden_size=[8], num_layers=None, lr=None,
+                state_policy=["reset"]),
+            n_trials=5, cv=2, pruning=False, storage=storage, study_name="dup",
+            random_state=0, refit=False)
     trials = search.study_.trials
     assert [t.params["cell"] for t in trials] == ["rnn", "gru", "rnn", "gru", "lstm"]
     assert states(search.study_) == [TrialState.COMPLETE] * 5
