@@ -250,3 +250,17 @@ def test_export_uses_nn_gru():
     program = torch.export.export(fast, (torch.randn(2, 4, 2),))
     targets = {str(node.target) for node in program.graph.nodes if node.op == "call_function"}
     assert any(target.startswith("aten.gru") for target in targets)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.filterwarnings("ignore::torch.jit.TracerWarning")
+@pytest.mark.filterwarnings("ignore:You are using the legacy TorchScript-based ONNX export")
+@pytest.mark.filterwarnings("ignore:Exporting a model to ONNX with a batch_size other than 1")
+def test_onnx_export_uses_the_onnx_gru_operator():
+    """The TorchScript-based exporter (the one seqestimators.io uses) traces nn.GRU's path."""
+    onnx = pytest.importorskip("onnx")
+    _, fast = _pair(torch.float32, input_size=2, hidden_size=3, batch_first=True)
+    buffer = io.BytesIO()
+    torch.onnx.export(fast, (torch.randn(2, 4, 2),), buffer, dynamo=False)
+    graph = onnx.load_from_string(buffer.getvalue()).graph
+    assert "GRU" in {node.op_type for node in graph.node}
