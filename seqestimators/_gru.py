@@ -229,12 +229,15 @@ class _GRULayer(torch.autograd.Function):
         need = ctx.needs_input_grad
         d_gh = A[:3].view(3 * H, TB)
         d_w_hh = torch.mm(d_gh, h_prev.t()) if need[3] else None
-        d_b_hh = d_gh.sum(1) if need[5] else None
+        d_b_rz = d_gh[:H2].sum(1) if need[4] or need[5] else None
+        d_b_hh = torch.cat([d_b_rz, A[2].sum(1)]) if need[5] else None
         torch.mul(g_out, a, out=A[2])
         d_gi = d_gh
         d_x = torch.mm(w_ih.t(), d_gi) if need[0] else None
-        d_w_ih = torch.mm(d_gi, x.t()) if need[2] else None
-        d_b_ih = d_gi.sum(1) if need[4] else None
+        d_w_ih = None
+        if need[2]:  # the product with the long dimension inner is faster for narrow inputs
+            d_w_ih = torch.mm(x, d_gi.t()).t() if x.shape[0] < H else torch.mm(d_gi, x.t())
+        d_b_ih = torch.cat([d_b_rz, A[2].sum(1)]) if need[4] else None
         d_h0 = None
         if need[1]:
             if not reverse:
