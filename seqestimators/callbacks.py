@@ -14,6 +14,11 @@ class TrainingDivergedError(FloatingPointError):
     """Raised when the training loss becomes NaN or infinite."""
 
 
+def _steps_this_fit(net, first_epoch):
+    """Training batches run since epoch ``first_epoch`` (0-based) of ``net.history``."""
+    return sum(int(epoch.get("train_batch_count", 0)) for epoch in net.history[first_epoch:])
+
+
 class DivergenceCheck(Callback):
     """Stop training with a clear error as soon as a batch loss is not finite.
 
@@ -57,10 +62,20 @@ class ConvergenceCheck(EarlyStopping):
     ``partial_fit`` (a stream learned in chunks) is never stopped early. Sets the estimator's
     ``n_iter_`` (epochs run in total) and ``best_epoch_`` (the epoch with the best monitored
     loss).
+
+    Parameters
+    ----------
+    min_steps : int, default=1000
+        Training is not stopped before this many optimizer steps (batches) of the fit: 10
+        epochs of a small data set are a few dozen steps, too few to tell a plateau at
+        initialization from convergence (measured: a plain LSTM needs about 1,200 steps on
+        GunPoint's 50 sequences). Large data sets reach it within an epoch or two. Set it with
+        ``callbacks__convergence__min_steps``.
     """
 
-    def __init__(self):
+    def __init__(self, min_steps=1000):
         super().__init__(threshold_mode="abs")
+        self.min_steps = min_steps
 
     def on_train_begin(self, net, **kwargs):
         self.active_ = bool(getattr(net, "_fitting_to_convergence", False)) and \
@@ -77,9 +92,10 @@ class ConvergenceCheck(EarlyStopping):
         if not self.active_:
             return
         settled = getattr(net, "_objective_settled", None)
-        if settled is not None and not settled():
-            # The training objective itself still changes (scheduled sampling): losses of
-            # different epochs are not comparable yet.
+        if _steps_this_fit(net, self.first_epoch_) < self.min_steps or \
+                (settled is not None and not settled()):
+            # Too early to judge, or the training objective itself still changes (scheduled
+            # sampling): losses of different epochs are not comparable yet.
             self.misses_ = 0
             self.dynamic_threshold_ = float("inf")
             return
@@ -124,11 +140,22 @@ class PlateauLRScheduler(LRScheduler):
         Multiplier of the learning rate at each plateau.
     min_lr : float, default=1e-5
         The learning rate is never lowered below this.
+    min_steps : int, default=1000
+        The learning rate is kept for this many optimizer steps of the fit (see
+        :class:`ConvergenceCheck`).
     """
 
-    def __init__(self, factor=0.5, min_lr=1e-5):
+    def __init__(self, factor=0.5, min_lr=1e-5, min_steps=1000):
         super().__init__(policy=ReduceLROnPlateau, monitor="train_loss", factor=factor,
                          min_lr=min_lr)
+        self.min_steps = min_steps
+
+    @property
+    def kwargs(self):
+        # The arguments of ReduceLROnPlateau: min_steps is this callback's own.
+        kwargs = super().kwargs
+        kwargs.pop("min_steps", None)
+        return kwargs
 
     def on_train_begin(self, net, **kwargs):
         self.active_ = bool(getattr(net, "_fitting_to_convergence", False)) and \
@@ -138,10 +165,11 @@ class PlateauLRScheduler(LRScheduler):
             self.patience = max(1, net.n_iter_no_change // 2)
             self.threshold = net.tol
             self.threshold_mode = "abs"
+        self.first_epoch_ = len(net.history)
         super().on_train_begin(net, **kwargs)
 
     def on_epoch_end(self, net, **kwargs):
-        if self.active_:
+        if self.active_ and _steps_this_fit(net, self.first_epoch_) >= self.min_steps:
             super().on_epoch_end(net, **kwargs)
 
     def on_batch_end(self, net, training, **kwargs):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -175,6 +176,30 @@ def _task_name(text):
         known = ", ".join(list(TASKS) + list(TASK_ALIASES))
         raise argparse.ArgumentTypeError(f"unknown task {text!r} (choose from {known})")
     return name
+
+
+def _patch_size(text):
+    """``auto``, ``none`` or a positive int: one choice of ``--patch-sizes``."""
+    lowered = text.lower()
+    if lowered in ("auto", "none"):
+        return "auto" if lowered == "auto" else None
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+_patch_size.__name__ = "patch size (auto, none or a positive int)"
+
+
+def _long_sequence_space(args):
+    """The ``patch_size`` and ``pooling`` entries of a search space, when asked for."""
+    space = {}
+    if args.patch_sizes is not None:
+        space["patch_size"] = args.patch_sizes
+    if args.poolings is not None:
+        space["pooling"] = args.poolings
+    return space
 
 
 def _choices(kind, allowed=None):
@@ -575,8 +600,8 @@ def _prepare(args, parser):
 
 #: The command-line settings that change a study's results; with the task, they name the study.
 _RESULT_SETTINGS = ("n_samples", "n_timesteps", "task_param", "cells", "hidden_sizes",
-                    "policies", "cv", "max_epochs", "batch_size", "lr", "seed", "sampler",
-                    "pruning")
+                    "policies", "patch_sizes", "poolings", "cv", "max_epochs", "batch_size",
+                    "lr", "seed", "sampler", "pruning")
 
 
 def _default_study_name(task, args):
@@ -622,7 +647,7 @@ def _cmd_study(args):
 
     task, train, test, estimator = _prepare(args, args._parser)
     space = {"cell": args.cells, "hidden_size": args.hidden_sizes,
-             "state_policy": args.policies}
+             "state_policy": args.policies, **_long_sequence_space(args)}
     distributions = default_param_distributions(estimator, num_layers=None, lr=None, **space)
     storage = shown_storage = args.storage
     if storage is None:
@@ -679,8 +704,9 @@ def _cmd_grid(args):
     from .results import results_frame
 
     task, train, test, estimator = _prepare(args, args._parser)
-    grid = {"cell": args.cells, "hidden_size": args.hidden_sizes, "state_policy": args.policies}
-    n_candidates = len(args.cells) * len(args.hidden_sizes) * len(args.policies)
+    grid = {"cell": args.cells, "hidden_size": args.hidden_sizes, "state_policy": args.policies,
+            **_long_sequence_space(args)}
+    n_candidates = math.prod(len(choices) for choices in grid.values())
     n_fits = args.cv * n_candidates
     print(f"task {task.name}: X {_shape(train.data)}, y {_shape(train.target)}; "
           f"{type(estimator).__name__}, {args.max_epochs} epochs")
@@ -799,6 +825,8 @@ def _cmd_diagnose(args):
 def _add_search_parsers(subparsers):
     from .state import STATE_POLICIES
 
+    POOLINGS = ("last", "mean", "max", "attention")  # noqa: N806 - networks.POOLINGS needs torch
+
     short = {name: alias for alias, name in TASK_ALIASES.items()}
     tasks = ", ".join(f"{name} ({short[name]})" if name in short else name for name in TASKS)
 
@@ -817,6 +845,12 @@ def _add_search_parsers(subparsers):
                          default=list(STATE_POLICIES), metavar="LIST",
                          help="hidden-state policies, comma-separated "
                          "(default: reset,carry,learned)")
+        sub.add_argument("--patch-sizes", type=_choices(_patch_size), default=None,
+                         metavar="LIST", help="also search patch_size, e.g. none,auto,8 "
+                         "(per-sequence targets only; default: not searched)")
+        sub.add_argument("--poolings", type=_choices(str, POOLINGS), default=None,
+                         metavar="LIST", help="also search pooling, e.g. last,mean,attention "
+                         "(per-sequence targets only; default: not searched)")
         sub.add_argument("--cv", type=_positive_int, default=3, metavar="K",
                          help="cross-validation folds (default: %(default)s)")
         sub.add_argument("--n-samples", type=_positive_int, default=256, metavar="N",

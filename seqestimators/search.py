@@ -96,7 +96,7 @@ _ACTIVE_TRIAL = contextvars.ContextVar("seqestimators_active_trial", default=Non
 
 
 # ---------------------------------------------------------------------------------- search space
-def default_param_distributions(estimator=None, **overrides):
+def default_param_distributions(estimator=None, *, per_sequence_output=False, **overrides):
     """The ready search space over cell type, hidden size, state policy, layers and learning rate.
 
     ===================  ==========================================================
@@ -105,6 +105,8 @@ def default_param_distributions(estimator=None, **overrides):
     ``state_policy``     ``"reset"``, ``"carry"``, ``"learned"``
     ``num_layers``       1 to 2
     ``lr``               1e-3 to 1e-1, log scale
+    ``patch_size``       ``"auto"``, None, 4, 8, 16 (per-sequence outputs only)
+    ``pooling``          ``"last"``, ``"mean"``, ``"attention"`` (per-sequence outputs only)
     ===================  ==========================================================
 
     Parameters
@@ -114,6 +116,9 @@ def default_param_distributions(estimator=None, **overrides):
         :class:`~seqestimators.MemorylessClassifier` has no ``cell``), and for a
         :class:`~sklearn.pipeline.Pipeline` the names are prefixed with its last step's name
         (``"rnnclassifier__cell"``).
+    per_sequence_output : bool, default=False
+        Whether the targets are one per sequence, so that ``patch_size`` and ``pooling`` (which
+        need that) are searched too. :class:`SequenceSearchCV` decides it from ``y``.
     **overrides : optuna distribution, list, tuple, scalar or None
         Entries to add or replace, by parameter name of the estimator (before any Pipeline
         prefix): an :mod:`optuna.distributions` object is used as is, a list or tuple becomes a
@@ -138,6 +143,8 @@ def default_param_distributions(estimator=None, **overrides):
     CategoricalDistribution(choices=('lstm', 'gru'))
     >>> sorted(space)
     ['cell', 'dropout', 'hidden_size', 'lr', 'state_policy']
+    >>> sorted(default_param_distributions(per_sequence_output=True))[3:]
+    ['num_layers', 'patch_size', 'pooling', 'state_policy']
     """
     space = {
         "cell": CategoricalDistribution(("rnn", "lstm", "gru")),
@@ -146,6 +153,9 @@ def default_param_distributions(estimator=None, **overrides):
         "num_layers": IntDistribution(1, 2),
         "lr": FloatDistribution(1e-3, 1e-1, log=True),
     }
+    if per_sequence_output:
+        space["patch_size"] = CategoricalDistribution(("auto", None, 4, 8, 16))
+        space["pooling"] = CategoricalDistribution(("last", "mean", "attention"))
     prefix = ""
     if estimator is not None:
         net, prefix = _final_estimator(estimator)
@@ -885,7 +895,7 @@ class SequenceSearchCV(OptunaSearchCV):
             X = frame_to_sequences(X)
         if isinstance(y, (pd.DataFrame, pd.Series)) and isinstance(y.index, pd.MultiIndex):
             y = frame_to_sequences(y)
-        distributions = self._distributions()
+        distributions = self._distributions(y)
         trial_estimator = self._trial_estimator()
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         splits = list(cv.split(X, y, groups))
@@ -961,9 +971,10 @@ class SequenceSearchCV(OptunaSearchCV):
                 f"Got {self.n_jobs!r} instead."
             )
 
-    def _distributions(self):
+    def _distributions(self, y=None):
         if self.param_distributions is None:
-            return default_param_distributions(self.estimator)
+            return default_param_distributions(self.estimator,
+                                               per_sequence_output=_per_sequence_targets(y))
         for name, dist in self.param_distributions.items():
             if not isinstance(dist, BaseDistribution):
                 raise ValueError(
@@ -1237,6 +1248,13 @@ def _space_size(distributions):
         else:
             return math.inf
     return size
+
+
+def _per_sequence_targets(y):
+    """Whether ``y`` holds one target (or one row of targets) per sequence."""
+    if y is None or isinstance(y, (list, tuple)) and len(y) and np.ndim(y[0]) >= 1:
+        return False
+    return np.ndim(y) == 1
 
 
 def _n_samples(X):

@@ -24,7 +24,7 @@ def easy():
 def test_fit_stops_at_convergence_before_the_cap(easy):
     X, y = easy
     clf = RNNClassifier(hidden_size=8, max_epochs=400, n_iter_no_change=5, tol=1e-3, lr=0.05,
-                        random_state=0)
+                        random_state=0, callbacks__convergence__min_steps=0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         clf.fit(X, y)
@@ -63,7 +63,8 @@ def test_early_stopping_holds_out_data_and_restores_the_best_epoch(easy):
     X, y = easy
     clf = RNNClassifier(hidden_size=8, max_epochs=60, early_stopping=True, n_iter_no_change=4,
                         validation_fraction=0.25, lr=0.05, random_state=0,
-                        callbacks=[("snapshots", _Snapshots())])
+                        callbacks=[("snapshots", _Snapshots())],
+                        callbacks__convergence__min_steps=0)
     clf.fit(X, y)
     valid = clf.history_[:, "valid_loss"]
     assert clf.best_epoch_ == int(np.argmin(valid)) + 1
@@ -90,11 +91,12 @@ def test_convergence_works_with_carry_tbptt_and_the_forecaster():
         warnings.simplefilter("ignore", UserWarning)
         clf = RNNClassifier(hidden_size=8, state_policy="carry", tbptt_steps=5, batch_size=32,
                             max_epochs=300, n_iter_no_change=3, tol=1e-2,
-                            random_state=0).fit(X, y)
+                            callbacks__convergence__min_steps=0, random_state=0).fit(X, y)
     assert clf.n_iter_ < 300
     Xb, yb = make_ball_trajectory(32, 20, random_state=0, return_X_y=True)
     est = RNNForecaster(hidden_size=8, training="scheduled", schedule="linear", schedule_k=4,
-                        max_epochs=200, n_iter_no_change=3, tol=1e-3, random_state=0)
+                        max_epochs=200, n_iter_no_change=3, tol=1e-3, random_state=0,
+                        callbacks__convergence__min_steps=0)
     est.fit(Xb, yb)
     # Never stopped while the schedule was still moving (feedback probability < 1).
     assert est.history_[-1, "feedback_prob"] == 1.0
@@ -108,3 +110,16 @@ def test_grid_search_over_stopping_parameters(easy):
     search.fit(X, y.astype(float))
     assert len(search.cv_results_["params"]) == 4
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+
+
+def test_no_stop_and_no_lr_cut_before_min_steps(easy):
+    X, y = easy  # 64 sequences: 2 optimizer steps per epoch
+    clf = RNNClassifier(hidden_size=8, max_epochs=40, n_iter_no_change=1, tol=10.0,
+                        random_state=0, callbacks__convergence__min_steps=30,
+                        callbacks__lr_scheduler__min_steps=10).fit(X, y)
+    # tol=10 counts no epoch as progress: it stops as soon as 30 steps (15 epochs) are done.
+    assert clf.n_iter_ == 16
+    # The scheduler acts (and records its learning rate) from the 10th step, epoch 5, on.
+    acting = [epoch["epoch"] for epoch in clf.history_ if "event_lr" in epoch]
+    assert acting[0] == 5 and clf.history_[4, "event_lr"] == clf.lr
+    assert clf.optimizer_.param_groups[0]["lr"] < clf.lr

@@ -379,3 +379,15 @@ def test_cli_diagnose_prints_findings_and_writes_the_figure(tmp_path, capsys):
     policy = frame.set_index("check").loc["state_policy", "status"]
     assert policy == "fail"  # carry over independent sequences
     assert (out / "diagnosis.png").read_bytes()[:8] == PNG_MAGIC
+
+
+def test_cli_grid_searches_patch_size_and_pooling(tmp_path):
+    out = tmp_path / "grid"
+    argv = ["grid", "adding", "--n-samples", "24", "--n-timesteps", "80", "--max-epochs", "1",
+            "--cv", "2", "--cells", "gru", "--hidden-sizes", "4", "--policies", "reset",
+            "--patch-sizes", "none,8", "--poolings", "last,mean", "--output", out]
+    assert main(argv) == 0
+    frame = _csv(out)
+    assert len(frame) == 4
+    assert set(frame["pooling"]) == {"last", "mean"}
+    assert set(frame["patch_size"].fillna(0).astype(int)) == {0, 8}

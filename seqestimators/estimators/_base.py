@@ -172,6 +172,7 @@ class SequenceNetMixin:
         "lr": [Interval(Real, 0, None, closed="neither")],
         "batch_size": [Interval(Integral, 1, None, closed="left"), Options(Integral, {-1})],
         "predict_batch_size": [Interval(Integral, 1, None, closed="left")],
+        "standardize_targets": ["boolean"],
         "num_threads": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
     }

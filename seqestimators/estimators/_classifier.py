@@ -27,6 +27,9 @@ class SequenceClassifierMixin:
     def _n_outputs(self):
         return len(self.classes_)
 
+    def _target_scaling_kwargs(self):
+        return {}
+
     def _encode_targets(self, targets, sequences, *, reset, classes=None):
         mask = sequences.mask() if targets.ndim == 3 else None
         labels = targets[..., 0]

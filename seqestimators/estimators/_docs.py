@@ -49,7 +49,8 @@ patch_size : int, "auto" or None, default="auto"
         How a per-sequence output reads the top layer's hidden outputs, over real timesteps
         only: the final hidden state (both directions' with ``bidirectional``), their mean,
         their element-wise maximum, or an attention-weighted mean (a learned score per step,
-        softmax over the real steps)."""
+        softmax over the real steps). Per-timestep outputs read each timestep's own hidden
+        state and ignore it."""
 
 TRAINING_PARAMS = """\
 max_epochs : int, default={max_epochs}
@@ -126,6 +127,13 @@ max_epochs : int, default={max_epochs}
     **kwargs
         Prefixed skorch parameters: ``module__*``, ``optimizer__*``, ``criterion__*``,
         ``iterator_train__*``, ``iterator_valid__*``, ``callbacks__*``."""
+
+STANDARDIZE_TARGETS_PARAM = """\
+standardize_targets : bool, default=True
+        Train on targets standardized with their mean and standard deviation over the real
+        timesteps of ``fit`` (``target_mean_``, ``target_scale_``); the network maps its
+        outputs back, so predictions are in the units of ``y``. Without it, targets far from
+        unit scale (a fat content of 40 %, prices in the thousands) need a tuned learning rate."""
 
 FITTED_ATTRIBUTES = """\
 module_ : torch.nn.Module

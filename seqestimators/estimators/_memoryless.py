@@ -49,6 +49,7 @@ class MemorylessMixin(SequenceNetMixin):
             "hidden_size": self.hidden_size,
             "num_layers": self.num_layers,
             "output": self.output_,
+            **self._target_scaling_kwargs(),
         }
 
 
@@ -110,6 +111,7 @@ class MemorylessRegressor(SequenceRegressorMixin, MemorylessMixin, NeuralNetRegr
     ----------
     {MEMORYLESS_PARAMS}
     {_docs.OUTPUT_PARAM}
+    {_docs.STANDARDIZE_TARGETS_PARAM}
     {_docs.TRAINING_PARAMS.format(max_epochs=100, lr=0.01, criterion="torch.nn.MSELoss",
                                   valid_score="valid_r2")}
 
@@ -132,7 +134,8 @@ class MemorylessRegressor(SequenceRegressorMixin, MemorylessMixin, NeuralNetRegr
     (32, 50)
     """
 
-    def __init__(self, *, hidden_size=32, num_layers=1, output="auto", max_epochs=100,
+    def __init__(self, *, hidden_size=32, num_layers=1, output="auto", standardize_targets=True,
+                 max_epochs=100,
                  n_iter_no_change=10, tol=1e-4, early_stopping=False, validation_fraction=0.1,
                  lr=0.01, predict_batch_size=256, batch_size=32, optimizer=torch.optim.Adam,
                  criterion=torch.nn.MSELoss,

@@ -72,12 +72,6 @@ class RecurrentMixin(SequenceNetMixin):
                 "which gives one output per sequence only, but y has one target per timestep "
                 "(output='sequence'). Use patch_size=None for per-timestep targets."
             )
-        if output == "sequence" and self.pooling != "last":
-            raise ValueError(
-                f"pooling={self.pooling!r} reads one vector per sequence from its hidden "
-                "states, but y has one target per timestep (output='sequence'). Use the "
-                "default pooling='last'."
-            )
 
     def _resolve_patch_size(self):
         if self.output_ == "sequence" or self.patch_size is None:
@@ -100,6 +94,7 @@ class RecurrentMixin(SequenceNetMixin):
             "learned_initial_state": self._state_policy.learned_initial_state,
             "patch_size": self.patch_size_,
             "pooling": self.pooling,
+            **self._target_scaling_kwargs(),
         }
 
     def _forward_kwargs(self, *, need_final_state):
@@ -178,6 +173,7 @@ class RNNRegressor(SequenceRegressorMixin, RecurrentMixin, NeuralNetRegressor):
     {_docs.RECURRENT_PARAMS}
     {_docs.OUTPUT_PARAM}
     {_docs.LONG_SEQUENCE_PARAMS}
+    {_docs.STANDARDIZE_TARGETS_PARAM}
     {_docs.TRAINING_PARAMS.format(max_epochs=MAX_EPOCHS, lr=0.01, criterion="torch.nn.MSELoss",
                                   valid_score="valid_r2")}
 
@@ -205,7 +201,7 @@ class RNNRegressor(SequenceRegressorMixin, RecurrentMixin, NeuralNetRegressor):
 
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, bidirectional=False,
                  dropout=0.0, state_policy="reset", tbptt_steps=None, accumulate_steps=1,
-                 output="auto", patch_size="auto", pooling="last",
+                 output="auto", patch_size="auto", pooling="last", standardize_targets=True,
                  max_epochs=MAX_EPOCHS, n_iter_no_change=10, tol=1e-4, early_stopping=False,
                  validation_fraction=0.1, lr=0.01, batch_size=32, predict_batch_size=256,
                  optimizer=torch.optim.Adam, criterion=torch.nn.MSELoss, train_split=None, callbacks=None,

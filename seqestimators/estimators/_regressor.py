@@ -33,6 +33,7 @@ class SequenceRegressorMixin:
     def _encode_targets(self, targets, sequences, *, reset, classes=None):
         if reset:
             self.n_targets_ = targets.shape[-1]
+            self._fit_target_scaling(targets, sequences)
         elif targets.shape[-1] != self.n_targets_:
             raise ValueError(
                 f"y has {targets.shape[-1]} targets, but {type(self).__name__} was fitted with "
@@ -40,8 +41,36 @@ class SequenceRegressorMixin:
             )
         return torch.from_numpy(np.ascontiguousarray(targets, dtype=np.float32))
 
+    def _fit_target_scaling(self, targets, sequences):
+        """Per-target mean and standard deviation over real timesteps (``standardize_targets``).
+
+        The network predicts standardized targets and maps them back to the data's units
+        itself, so predictions, scores and exported models are in the units of ``y``; the loss
+        is computed in units of each target's standard deviation, so that the learning rate
+        and the convergence ``tol`` mean the same whatever the scale of ``y``.
+        """
+        if not getattr(self, "standardize_targets", False):
+            self.target_mean_ = self.target_scale_ = None
+            return
+        mask = sequences.mask() if targets.ndim == 3 else None
+        values = np.asarray(targets, dtype=np.float64)
+        values = values[mask] if mask is not None else values.reshape(-1, values.shape[-1])
+        scale = values.std(axis=0)
+        scale[~(scale > 1e-12 * np.maximum(np.abs(values).max(axis=0), 1.0))] = 1.0
+        self.target_mean_ = values.mean(axis=0)
+        self.target_scale_ = scale
+
+    def _target_scaling_kwargs(self):
+        if getattr(self, "target_scale_", None) is None:
+            return {}
+        return {"target_mean": self.target_mean_.tolist(),
+                "target_scale": self.target_scale_.tolist()}
+
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y_true = torch.as_tensor(y_true, device=y_pred.device)
+        if getattr(self, "target_scale_", None) is not None:
+            scale = torch.as_tensor(self.target_scale_, dtype=y_pred.dtype, device=y_pred.device)
+            y_pred, y_true = y_pred / scale, y_true.to(y_pred.dtype) / scale
         if y_pred.ndim == 3:
             mask = self._loss_mask(X, y_true)
             if mask is not None:
