@@ -54,8 +54,8 @@ class GRULayout:
         ``batch_sizes`` as Python ints, None when the batch is not ragged.
     lengths : Tensor of shape (batch_size,) or None
         Length of each sequence (ragged batches only).
-    mask : Tensor of shape (n_timesteps, batch_size) or None
-        1.0 at real timesteps, 0.0 at padding (ragged batches only).
+    mask : bool Tensor of shape (n_timesteps, batch_size) or None
+        True at real timesteps, False at padding (ragged batches only).
     index : Tensor of shape (N,) or None
         Column ``t * batch_size + b`` of each packed row (ragged batches only).
     """
@@ -315,10 +315,10 @@ class FastGRU(nn.GRU):
     equal to ``nn.GRU``'s up to floating-point rounding, and so are the gradients.
 
     The fast path runs on CPU in float32 and float64 when a gradient is needed. Everywhere
-    else — other devices (cuDNN), inference (no gradient: ``nn.GRU``'s forward is as fast),
-    other dtypes, and while tracing, scripting, compiling or exporting to ONNX — it is
-    :meth:`torch.nn.GRU.forward` itself. The backward pass of the fast path cannot be
-    differentiated again (no double backward).
+    else — other devices (cuDNN), inference (without gradients ``nn.GRU``'s own forward is at
+    least as fast), other dtypes, and while tracing, scripting, compiling or exporting to
+    ONNX — it is :meth:`torch.nn.GRU.forward` itself. The backward pass of the fast path
+    cannot be differentiated again (no double backward).
 
     Parameters
     ----------
