@@ -11,6 +11,8 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from ._gru import FastGRU
+
 __all__ = [
     "CELLS",
     "POOLINGS",
@@ -21,7 +23,10 @@ __all__ = [
     "patch_sequences",
 ]
 
-CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+#: The recurrent layer of each ``cell``. ``"gru"`` is :class:`~seqestimators._gru.FastGRU`: on CPU
+#: training it runs a hand-written backward pass (about 2x faster than ``nn.GRU``, same results);
+#: otherwise it is ``torch.nn.GRU``.
+CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": FastGRU}
 
 
 POOLINGS = ("last", "mean", "max", "attention")
