@@ -300,8 +300,8 @@ def backtest(estimator, y, *, horizon, cv=5, refit=True, exogenous=None):
     horizon : int
         Periods forecast at every origin.
     cv : int, TimeSeriesSplit or iterable of (train, test) index arrays, default=5
-        Number of origins, or the splits themselves; the test indices of a split must follow
-        its training indices.
+        Number of origins (1: the last ``horizon`` periods only), or the splits themselves;
+        the test indices of a split must directly follow its training indices.
     refit : bool, default=True
         Refit at every origin, or fit once on the first split's training part.
     exogenous : None
@@ -337,9 +337,15 @@ def backtest(estimator, y, *, horizon, cv=5, refit=True, exogenous=None):
         raise ValueError(f"y must be one series: a pandas Series or DataFrame on a time index, "
                          f"or a 1D array; got an array of shape {series.shape}.")
     n = len(series)
-    splitter = TimeSeriesSplit(n_splits=cv, test_size=horizon) if isinstance(cv, Integral) \
-        else cv
-    splits = list(splitter.split(np.arange(n))) if hasattr(splitter, "split") else list(splitter)
+    if isinstance(cv, Integral):
+        if cv < 1 or n - cv * horizon < 3:
+            raise ValueError(f"cv={cv} origins with horizon={horizon} need more than "
+                             f"{cv * horizon + 2} periods; y has {n}.")
+        # TimeSeriesSplit needs two splits; one origin is the last `horizon` periods.
+        splits = [(np.arange(n - horizon), np.arange(n - horizon, n))] if cv == 1 else \
+            list(TimeSeriesSplit(n_splits=cv, test_size=horizon).split(np.arange(n)))
+    else:
+        splits = list(cv.split(np.arange(n))) if hasattr(cv, "split") else list(cv)
     rows = []
     fitted = None
     for train, test in splits:
@@ -392,7 +398,7 @@ def _forecast_against(estimator, past, future):
         return forecast[names].to_numpy(dtype=np.float64), actual, list(names), \
             list(future.index)
     past = np.asarray(past, dtype=np.float64)
-    forecast = estimator.forecast_series(past, n_steps)
+    forecast = estimator.forecast(past, n_steps)
     return forecast[:, None], np.asarray(future, dtype=np.float64)[:, None], ["y"], \
         list(range(len(past), len(past) + n_steps))
 

@@ -427,6 +427,12 @@ class FeedbackNetwork(nn.Module):
         scale, whatever the level of the series where it was cut. The global standardization
         of the feedback features and targets (``input_mean``, ``target_mean``, ...) applies
         to the normalized values.
+    seasonal_lag : int, default=0
+        With ``m > 1``, the recurrent layer also reads the change of each feedback input one
+        season before the predicted one, ``X[t - m + 1] - X[t - m]`` (the change that a
+        seasonal naive forecast repeats; 0 while the sequence is shorter than a season),
+        standardized like ``input_changes``. The last ``m`` feedback values are part of the
+        state, so that closed-loop forecasts read their own generated season.
 
     Notes
     -----
@@ -445,15 +451,18 @@ class FeedbackNetwork(nn.Module):
     The state is a tuple: the recurrent layer's state in PyTorch's layout ``(num_layers, batch,
     hidden_size)`` (``h``, or ``h, c`` for LSTM) followed by the last output and the last
     feedback input, both shaped ``(1, batch, output_size)``, so that a window or chunk that
-    starts from it continues the feedback loop where the previous one stopped.
+    starts from it continues the feedback loop where the previous one stopped; with
+    ``seasonal_lag=m`` a last tensor ``(1, batch, m * output_size)`` holds the last ``m``
+    feedback inputs.
     """
 
     def __init__(self, input_size, output_size, *, feedback, cell="lstm", hidden_size=32,
                  num_layers=1, dropout=0.0, learned_initial_state=False, nonlinearity="tanh",
                  input_mean=None, input_scale=None, target_mean=None, target_scale=None,
                  residual=False, input_changes=False, change_mean=None, change_scale=None,
-                 instance_norm=None):
+                 instance_norm=None, seasonal_lag=0):
         super().__init__()
+        self.seasonal_lag = int(seasonal_lag) if int(seasonal_lag) > 1 else 0
         if instance_norm not in (None, "mean", "revin"):
             raise ValueError(
                 f"instance_norm must be None, 'mean' or 'revin'; got {instance_norm!r}.")
@@ -477,7 +486,8 @@ class FeedbackNetwork(nn.Module):
         self.residual = bool(residual)
         self.input_changes = bool(input_changes)
         self.dropout = float(dropout) if num_layers > 1 else 0.0
-        rnn_input_size = input_size + (output_size if self.input_changes else 0)
+        rnn_input_size = input_size + (output_size if self.input_changes else 0) + \
+            (output_size if self.seasonal_lag else 0)
         self.rnn = make_recurrent_layer(cell, rnn_input_size, hidden_size, num_layers,
                                         dropout=self.dropout, nonlinearity=nonlinearity)
         self.head = nn.Linear(hidden_size, output_size)
@@ -506,17 +516,22 @@ class FeedbackNetwork(nn.Module):
 
     # ------------------------------------------------------------------ state layout
     def _split_state(self, state, batch_size):
-        """``(recurrent state, last output, last feedback input)``, Nones at the start."""
-        rnn_state, previous, previous_fed = None, None, None
+        """``(recurrent state, last output, last feedback input, last season)``, Nones at the
+        start; the season (``seasonal_lag`` only) holds the last ``m`` feedback inputs
+        ``(batch, m, output_size)``, NaN where unknown."""
+        rnn_state, previous, previous_fed, season = None, None, None, None
         if state is not None:
             state = tuple(state)
             rnn_state = state[:self.n_rnn_states] if self.cell == "lstm" else state[0]
             previous = state[self.n_rnn_states][0]
             previous_fed = state[self.n_rnn_states + 1][0]
+            if self.seasonal_lag:
+                season = state[self.n_rnn_states + 2][0].reshape(
+                    batch_size, self.seasonal_lag, self.output_size)
         if rnn_state is None and self.initial_state is not None:
             learned = self.initial_state.expand(-1, -1, batch_size, -1).contiguous()
             rnn_state = (learned[0], learned[1]) if self.cell == "lstm" else learned[0]
-        return rnn_state, previous, previous_fed
+        return rnn_state, previous, previous_fed, season
 
     def state_fill(self):
         """Fill value of each state tensor for rows that start a new stream.
@@ -524,11 +539,23 @@ class FeedbackNetwork(nn.Module):
         Zeros for the recurrent state and NaN, "no previous output", for the fed-back values
         (see :func:`seqestimators.state.resize_state`).
         """
-        return [0.0] * self.n_rnn_states + [float("nan"), float("nan")]
+        return [0.0] * self.n_rnn_states + [float("nan")] * (3 if self.seasonal_lag else 2)
 
-    def _join_state(self, rnn_state, previous, previous_fed):
+    def _join_state(self, rnn_state, previous, previous_fed, season=None):
         rnn = tuple(rnn_state) if self.cell == "lstm" else (rnn_state,)
-        return (*rnn, previous[None], previous_fed[None])
+        if not self.seasonal_lag:
+            return (*rnn, previous[None], previous_fed[None])
+        return (*rnn, previous[None], previous_fed[None],
+                season.reshape(1, season.shape[0], -1))
+
+    def _empty_season(self, like, batch_size):
+        return like.new_full((batch_size, self.seasonal_lag, self.output_size), float("nan"))
+
+    def _lag_changes(self, full, stats):
+        """Standardized seasonal changes from a history ``full`` (batch, m + n, k): entry ``t``
+        is ``full[:, t + 1] - full[:, t]``, the change one season before step ``t``'s target."""
+        change = self._changes(full[:, 1:], full[:, :-1], stats)
+        return torch.nan_to_num(change, nan=0.0)
 
     # ------------------------------------------------------------------ instance statistics
     def instance_stats(self, X, lengths=None, n_context=None):
@@ -636,7 +663,7 @@ class FeedbackNetwork(nn.Module):
         change = self._normalize(fed, stats) - self._normalize(previous_fed, stats)
         return (change - self.change_mean) / self.change_scale
 
-    def _step(self, z, fed, previous_fed, rnn_state, stats=None):
+    def _step(self, z, fed, previous_fed, rnn_state, stats=None, season=None):
         """One timestep: standardized inputs ``z`` whose feedback features are replaced by the
         (data-unit) values ``fed``. Returns the output and the new recurrent state."""
         z_fed = (self._normalize(fed, stats) - self.input_mean[self.feedback_index]) / \
@@ -647,6 +674,9 @@ class FeedbackNetwork(nn.Module):
             z = z.index_copy(1, self.feedback_index, z_fed)
         if self.input_changes:
             z = torch.cat([z, self._changes(fed, previous_fed, stats)], dim=1)
+        if self.seasonal_lag:
+            # season: the m feedback inputs before this one; the first two give the change.
+            z = torch.cat([z, self._lag_changes(season[:, :2], stats)[:, 0]], dim=1)
         hidden, rnn_state = self._cell_step(z, rnn_state)
         return self._read_out(hidden, fed, stats), rnn_state
 
@@ -656,15 +686,16 @@ class FeedbackNetwork(nn.Module):
         batch_size, n_timesteps = X.shape[:2]
         if stats is None:
             stats = self.instance_stats(X, lengths, n_context)
-        rnn_state, previous, previous_fed = self._split_state(state, batch_size)
+        rnn_state, previous, previous_fed, season = self._split_state(state, batch_size)
         feedback_prob = float(feedback_prob)
         if feedback_prob <= 0.0:
-            return self._teacher_forced(X, lengths, rnn_state, previous_fed, stats)
+            return self._teacher_forced(X, lengths, rnn_state, previous_fed, stats, season)
         keep = max(int(n_observed), 1 if previous is None else 0)
         if 1 < keep < n_timesteps and lengths is None:
             # The observed steps in one call of the recurrent layer (its fast kernel), then the
             # loop from where they end: the same outputs as stepping through them.
-            head, state = self._teacher_forced(X[:, :keep], None, rnn_state, previous_fed, stats)
+            head, state = self._teacher_forced(X[:, :keep], None, rnn_state, previous_fed, stats,
+                                               season)
             tail, final = self.forward(X[:, keep:], state=state, feedback_prob=feedback_prob,
                                        n_observed=0, stats=stats)
             return torch.cat([head, tail], dim=1), final
@@ -677,6 +708,8 @@ class FeedbackNetwork(nn.Module):
             previous_fed = torch.where(torch.isnan(previous_fed), observed[:, 0], previous_fed)
         active_all = None if lengths is None else \
             torch.arange(n_timesteps, device=X.device)[None, :] < lengths.to(X.device)[:, None]
+        if self.seasonal_lag and season is None:
+            season = self._empty_season(X, batch_size)
         outputs = []
         for t in range(n_timesteps):
             fed = observed[:, t]
@@ -689,8 +722,11 @@ class FeedbackNetwork(nn.Module):
                 else:
                     use = torch.rand(batch_size, 1, device=X.device) < feedback_prob
                     fed = torch.where(use, prev, fed)
+            new_season = None
+            if self.seasonal_lag:
+                new_season = torch.cat([season[:, 1:], fed[:, None].to(season.dtype)], dim=1)
             out, new_state = self._step(Z[:, t], fed, previous_fed.to(fed.dtype), rnn_state,
-                                        stats)
+                                        stats, season)
             outputs.append(out)
             if active_all is not None and rnn_state is not None:
                 # Past its end, a padded sequence keeps its state and its last values.
@@ -698,10 +734,13 @@ class FeedbackNetwork(nn.Module):
                 new_state = _state_where(active, new_state, rnn_state)
                 out = torch.where(active[:, None], out, previous.to(out.dtype))
                 fed = torch.where(active[:, None], fed, previous_fed.to(fed.dtype))
-            rnn_state, previous, previous_fed = new_state, out, fed
-        return torch.stack(outputs, dim=1), self._join_state(rnn_state, previous, previous_fed)
+                if new_season is not None:
+                    new_season = torch.where(active[:, None, None], new_season, season)
+            rnn_state, previous, previous_fed, season = new_state, out, fed, new_season
+        return torch.stack(outputs, dim=1), self._join_state(rnn_state, previous, previous_fed,
+                                                             season)
 
-    def _teacher_forced(self, X, lengths, rnn_state, previous_fed, stats=None):
+    def _teacher_forced(self, X, lengths, rnn_state, previous_fed, stats=None, season=None):
         n_timesteps = X.shape[1]
         Z = self._standardize(X)
         fed = X.index_select(2, self.feedback_index)
@@ -714,10 +753,18 @@ class FeedbackNetwork(nn.Module):
                 torch.isnan(previous_fed[:, None]), fed[:, :1], previous_fed[:, None].to(fed.dtype))
             Z = torch.cat([Z, self._changes(fed, torch.cat([first, fed[:, :-1]], dim=1), stats)],
                           dim=2)
+        full = None
+        if self.seasonal_lag:
+            if season is None:
+                season = self._empty_season(X, X.shape[0])
+            full = torch.cat([season.to(fed.dtype), fed], dim=1)
+            Z = torch.cat([Z, self._lag_changes(full[:, :n_timesteps + 1], stats)], dim=2)
         if lengths is None:
             out, final = self.rnn(Z, rnn_state)
             output = self._read_out(out, fed, stats)
             last, last_fed = output[:, -1], fed[:, -1]
+            if full is not None:
+                season = full[:, -self.seasonal_lag:]
         else:
             packed = pack_padded_sequence(Z, lengths.cpu(), batch_first=True,
                                           enforce_sorted=False)
@@ -727,7 +774,11 @@ class FeedbackNetwork(nn.Module):
             index = (lengths.to(X.device) - 1).clamp(min=0)
             rows = torch.arange(X.shape[0], device=X.device)
             last, last_fed = output[rows, index], fed[rows, index]
-        return output, self._join_state(final, last, last_fed)
+            if full is not None:
+                steps = (lengths.to(X.device)[:, None] + torch.arange(
+                    self.seasonal_lag, device=X.device)[None, :])
+                season = full[rows[:, None], steps]
+        return output, self._join_state(final, last, last_fed, season)
 
     def forecast(self, X, n_steps, exogenous=None, lengths=None, state=None, n_context=None):
         """Closed-loop generation after the observed prefix ``X``.
@@ -760,7 +811,7 @@ class FeedbackNetwork(nn.Module):
         """
         stats = self.instance_stats(X, lengths, n_context)
         prefix_output, final = self.forward(X, lengths=lengths, state=state, stats=stats)
-        rnn_state, previous, previous_fed = self._split_state(final, X.shape[0])
+        rnn_state, previous, previous_fed, season = self._split_state(final, X.shape[0])
         z = X.new_zeros(X.shape[0], self.input_size)
         outputs = []
         for j in range(n_steps):
@@ -769,9 +820,12 @@ class FeedbackNetwork(nn.Module):
                     exogenous[:, j].to(X.dtype) - self.input_mean[self.exogenous_index]
                 ) / self.input_scale[self.exogenous_index])
             fed = previous
-            previous, rnn_state = self._step(z, fed, previous_fed, rnn_state, stats)
+            previous, rnn_state = self._step(z, fed, previous_fed, rnn_state, stats, season)
+            if season is not None:
+                season = torch.cat([season[:, 1:], fed[:, None].to(season.dtype)], dim=1)
             previous_fed = fed
             outputs.append(previous)
         output = torch.stack(outputs, dim=1) if outputs else \
             X.new_zeros(X.shape[0], 0, self.output_size)
-        return prefix_output, output, self._join_state(rnn_state, previous, previous_fed)
+        return prefix_output, output, self._join_state(rnn_state, previous, previous_fed,
+                                                       season)

@@ -242,8 +242,9 @@ default="inverse_sigmoid"
         "horizon": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "windows_per_epoch": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "window_norm": [StrOptions({"auto", *WINDOW_NORMS}), None],
-        "transform": [StrOptions({"log"}), None],
+        "transform": [StrOptions({"auto", "log"}), None],
         "seasonal_period": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "seasonal_inputs": [StrOptions({"auto"}), "boolean"],
         "target": [str, Integral, list, None],
     }
 
@@ -251,8 +252,8 @@ default="inverse_sigmoid"
                  state_policy="reset", tbptt_steps=None, feedback="auto", training="auto",
                  schedule="inverse_sigmoid", schedule_k=10.0, warmup_steps=1, residual=True,
                  input_changes=True, standardize=True, context_length="auto", horizon="auto",
-                 windows_per_epoch="auto", window_norm="auto", transform=None,
-                 seasonal_period="auto", target=None, accumulate_steps=1, max_epochs=100,
+                 windows_per_epoch="auto", window_norm="auto", transform="auto",
+                 seasonal_period="auto", seasonal_inputs="auto", target=None, accumulate_steps=1, max_epochs=100,
                  n_iter_no_change=10, tol=1e-4, early_stopping=False, validation_fraction=0.1,
                  lr=0.01, predict_batch_size=256, batch_size=32, optimizer=torch.optim.Adam,
                  criterion=torch.nn.MSELoss, train_split=None, callbacks=None,
@@ -300,6 +301,7 @@ default="inverse_sigmoid"
             "residual": self.residual,
             "input_changes": self.input_changes,
             "instance_norm": self.window_norm_,
+            "seasonal_lag": self.seasonal_period_ if self.seasonal_inputs_ else 0,
         }
         if self.standardize:
             kwargs.update({k: v for k, v in self._scaling_.items() if k != "loss_scale"})
@@ -349,14 +351,15 @@ default="inverse_sigmoid"
             self.feedback_features_ = feedback
             self.exogenous_features_ = np.setdiff1d(np.arange(sequences.n_features), feedback)
         self._warn_inconsistent_feedback(sequences, targets)
-        if self.transform == "log" or (not reset and self.transform_ == "log"):
+        if reset:
+            self._resolve_windows(sequences)
+            self.transform_ = self._resolve_transform(sequences, targets)
+        if self.transform_ == "log":
             _check_positive(targets, sequences, self.feedback_features_, type(self).__name__)
             targets = np.log(targets)
             _transform_sequences(sequences, self.feedback_features_, np.log)
         y = super()._encode_targets(targets, sequences, reset=reset, classes=classes)
         if reset:
-            self.transform_ = self.transform
-            self._resolve_windows(sequences)
             self._scaling_ = _scaling(sequences, targets, self.feedback_features_,
                                       self.residual, self.context_length_, self.horizon_,
                                       self.window_norm_)
@@ -400,14 +403,31 @@ default="inverse_sigmoid"
                 f"{int(lengths.max())}: pass shorter ones.")
         self.context_length_ = None if context is None else int(context)
         self.horizon_ = None if context is None else int(horizon)
-        norm = self.window_norm
-        if norm == "auto":
-            norm = "revin" if context is not None else None
-        self.window_norm_ = norm if context is not None else None
+        self.window_norm_ = self.window_norm if context is not None else None
         training = self.training
         if training == "auto":
             training = "free_running" if context is not None else "teacher_forcing"
         self.training_ = training
+        seasonal = self.seasonal_inputs
+        if seasonal == "auto":
+            seasonal = context is not None
+        self.seasonal_inputs_ = bool(seasonal) and self.seasonal_period_ > 1
+
+    def _resolve_transform(self, sequences, targets):
+        """The fitted transform, and with it the window normalization of "auto"."""
+        transform = self.transform
+        if transform == "auto":
+            # Windows of a strictly positive series: log, so that a multiplicative season
+            # and growth become additive.
+            fed = sequences.values[..., self.feedback_features_]
+            mask = sequences.mask()
+            positive = bool(np.all((fed if mask is None else fed[mask]) > 0)) and \
+                bool(np.all(np.asarray(targets) > 0))
+            transform = "log" if self.context_length_ is not None and positive else None
+        if self.window_norm_ == "auto":
+            # In log units a level is a factor: subtracting the context's mean is enough.
+            self.window_norm_ = "mean" if transform == "log" else "revin"
+        return transform
 
     def _warn_inconsistent_feedback(self, sequences, targets):
         fb = self.feedback_features_

@@ -1,0 +1,249 @@
+"""Forecasting real series: windows of long series, level and trend, pandas, backtests."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+from seqestimators import RNNForecaster
+from seqestimators._batching import SequenceDataset
+from seqestimators.datasets import load_airline, load_uschange, make_ball_trajectory
+from seqestimators.forecasting import (
+    WindowBatchIterator,
+    backtest,
+    detect_seasonal_period,
+    make_forecast_scorer,
+    seasonal_period_from_index,
+)
+from seqestimators.networks import FeedbackNetwork
+
+FAST = {"hidden_size": 8, "max_epochs": 2, "random_state": 0}
+
+
+@pytest.fixture(scope="module")
+def airline():
+    return load_airline().series
+
+
+def _series(n=60, freq="M"):
+    t = np.arange(n)
+    values = 100 + t + 10 * np.sin(2 * np.pi * t / 12)
+    return pd.Series(values, index=pd.period_range("2000-01", periods=n, freq=freq),
+                     name="sales")
+
+
+# --------------------------------------------------------------------------- windows
+def test_window_iterator_draws_fresh_windows_inside_real_timesteps():
+    # Two ragged series: values encode (series, timestep), so every window can be traced.
+    X = torch.zeros(2, 30, 1)
+    X[0, :, 0] = torch.arange(30.0)
+    X[1, :20, 0] = 100 + torch.arange(20.0)
+    lengths = torch.tensor([30, 20])
+    it = WindowBatchIterator(SequenceDataset(X, lengths, X[..., 0]), window_length=10,
+                             n_context=6, batch_size=8)
+    assert len(it.starts) == 21 + 11 and len(it) == 4
+    torch.manual_seed(0)
+    first = torch.cat([Xi["X"][:, 0, 0] for Xi, _ in it])
+    second = torch.cat([Xi["X"][:, 0, 0] for Xi, _ in it])
+    # Every distinct window once per pass, in a fresh order each pass.
+    assert sorted(first.tolist()) == sorted(second.tolist())
+    assert first.tolist() != second.tolist()
+    assert len(set(first.tolist())) == 32
+    for Xi, yi in it:
+        windows = Xi["X"][..., 0]
+        # Consecutive timesteps of one series, never past a series' end (padding is 0).
+        torch.testing.assert_close(windows[:, 1:] - windows[:, :-1], torch.ones(len(yi), 9))
+        assert torch.all(Xi["n_context"] == 6)
+        torch.testing.assert_close(yi, windows)
+    drawn = WindowBatchIterator(SequenceDataset(X, lengths, X[..., 0]), window_length=10,
+                                n_context=6, windows_per_epoch=50, batch_size=16)
+    assert sum(len(yi) for _, yi in drawn) == 50
+
+
+def test_a_single_long_series_is_learned_from_many_windows(airline):
+    est = RNNForecaster(**FAST).fit(airline.iloc[:-12])
+    assert est.seasonal_period_ == 12  # from the monthly PeriodIndex
+    assert (est.context_length_, est.horizon_) == (36, 24)
+    assert est.training_ == "free_running" and est.transform_ == "log"
+    assert est.window_norm_ == "mean" and est.seasonal_inputs_
+    # 131 input/target pairs give 131 - 60 + 1 = 72 windows: 3 batches of 32 per epoch,
+    # where the whole series would be one.
+    assert len(est.history_[-1, "batches"]) == 3
+    # Sequences in numbers (the seed stories) are still learned whole, with teacher forcing.
+    X, y = make_ball_trajectory(40, 12, random_state=0, return_X_y=True)
+    stories = RNNForecaster(**FAST).fit(X, y)
+    assert stories.context_length_ is None and stories.training_ == "teacher_forcing"
+    assert len(stories.history_[-1, "batches"]) == 2
+
+
+def test_windows_beat_seasonal_naive_on_airline(airline):
+    # A learning test: the defaults, 12 months ahead in closed loop.
+    train, test = airline.iloc[:-12], airline.iloc[-12:]
+    est = RNNForecaster(random_state=0).fit(train)
+    forecast = est.forecast(train, 12)
+    rmse = np.sqrt(np.mean((forecast.to_numpy() - test.to_numpy()) ** 2))
+    naive = np.sqrt(np.mean((train.iloc[-12:].to_numpy() - test.to_numpy()) ** 2))
+    assert rmse < 0.5 * naive
+
+
+def test_windowed_predictions_read_only_the_last_context(airline):
+    est = RNNForecaster(**FAST).fit(airline)
+    X = airline.to_numpy()[None, :-1, None]
+    full = est.predict(X)
+    tail = est.predict(X[:, -(36 + 5):])
+    # Each one-step prediction reads the window of its last 36 timesteps, as in training.
+    np.testing.assert_allclose(full[:, -5:], tail[:, -5:], rtol=1e-6)
+    forecast = est.forecast(X, 3)
+    np.testing.assert_allclose(forecast, est.forecast(X[:, -36:], 3), rtol=1e-6)
+
+
+def test_revin_forecasts_follow_the_level_and_scale_of_the_context():
+    # Reversible instance normalization: a series shifted and scaled gives the same forecast,
+    # shifted and scaled (the network sees every window on one level and scale).
+    torch.manual_seed(0)
+    net = FeedbackNetwork(1, 1, feedback=[0], hidden_size=8, residual=True,
+                          input_changes=True, instance_norm="revin", seasonal_lag=4)
+    X = torch.randn(3, 20, 1).cumsum(dim=1)
+    _, out, _ = net.forecast(X, 6)
+    _, moved, _ = net.forecast(5 * X + 100, 6)
+    torch.testing.assert_close(moved, 5 * out + 100, rtol=1e-4, atol=1e-3)
+    plain = FeedbackNetwork(1, 1, feedback=[0], hidden_size=8)
+    _, a, _ = plain.forecast(X, 6)
+    _, b, _ = plain.forecast(5 * X + 100, 6)
+    assert not torch.allclose(b, 5 * a + 100, atol=1e-2)
+
+
+@pytest.mark.parametrize("seasonal_lag", [0, 4])
+def test_seasonal_inputs_continue_across_windows(seasonal_lag):
+    torch.manual_seed(0)
+    net = FeedbackNetwork(3, 1, feedback=[2], hidden_size=8, num_layers=2,
+                          seasonal_lag=seasonal_lag, instance_norm="revin", residual=True,
+                          input_changes=True)
+    X = torch.randn(4, 12, 3)
+    observed, _ = net(X)
+    stepped, _ = net(X, feedback_prob=1.0, n_observed=12)
+    torch.testing.assert_close(stepped, observed)
+    stats = net.instance_stats(X)
+    whole, final = net(X, feedback_prob=1.0, stats=stats)
+    first, state = net(X[:, :5], feedback_prob=1.0, stats=stats)
+    second, final2 = net(X[:, 5:], state=state, feedback_prob=1.0, n_observed=0, stats=stats)
+    torch.testing.assert_close(torch.cat([first, second], dim=1), whole)
+    assert len(final) == (5 if seasonal_lag else 4)
+    for a, b in zip(final, final2):
+        torch.testing.assert_close(a, b)
+
+
+# --------------------------------------------------------------------------- seasonality
+def test_seasonal_period_from_index_and_data():
+    assert seasonal_period_from_index(pd.period_range("2000Q1", periods=8, freq="Q")) == 4
+    assert seasonal_period_from_index(pd.date_range("2000-01-01", periods=9, freq="D")) == 7
+    assert seasonal_period_from_index(pd.RangeIndex(5)) is None
+    t = np.arange(96)
+    assert detect_seasonal_period(0.5 * t + 5 * np.sin(2 * np.pi * t / 6)) == 6
+    assert detect_seasonal_period(np.random.default_rng(1).normal(size=80).cumsum()) == 1
+
+
+# --------------------------------------------------------------------------- pandas
+@pytest.mark.parametrize("index", ["period", "datetime"])
+def test_pandas_series_round_trip(index):
+    y = _series()
+    if index == "datetime":
+        y.index = y.index.to_timestamp(how="start")
+        y.index.freq = "MS"
+    est = RNNForecaster(**FAST).fit(y)
+    forecast = est.forecast(y, 5)
+    assert isinstance(forecast, pd.Series) and forecast.name == "sales"
+    expected = pd.period_range("2005-01", periods=5, freq="M")
+    if index == "datetime":
+        expected = expected.to_timestamp(how="start")
+    assert list(forecast.index) == list(expected)
+    assert np.all(np.isfinite(forecast.to_numpy()))
+    # The same model on the numbers: forecast's first value is the one-step prediction.
+    np.testing.assert_allclose(forecast.iloc[0], est.predict(y.to_numpy()[None, :, None])[0, -1],
+                               rtol=1e-5)
+
+
+def test_dataframe_with_target_and_exogenous_columns():
+    data = load_uschange().series
+    train, future = data.iloc[:-4], data.iloc[-4:]
+    est = RNNForecaster(target="consumption", **FAST).fit(train)
+    np.testing.assert_array_equal(est.feedback_features_, [0])
+    np.testing.assert_array_equal(est.exogenous_features_, [1, 2, 3, 4])
+    exo = future.drop(columns="consumption")
+    forecast = est.forecast(train, 4, exogenous=exo)
+    assert isinstance(forecast, pd.DataFrame) and list(forecast.columns) == ["consumption"]
+    assert list(forecast.index) == list(future.index)
+    # Exogenous inputs matter: other future values, another forecast (after the first step).
+    other = est.forecast(train, 4, exogenous=exo * 3)
+    assert not np.allclose(other.iloc[1:], forecast.iloc[1:])
+    np.testing.assert_allclose(other.iloc[0], forecast.iloc[0])
+    with pytest.raises(ValueError, match="exogenous columns"):
+        est.forecast(train, 4)
+    with pytest.raises(ValueError, match="lacks"):
+        RNNForecaster(target="spending", **FAST).fit(train)
+
+
+def test_several_ragged_series():
+    a, b = _series(60), _series(48) * 2
+    est = RNNForecaster(**FAST).fit([a, b])
+    forecasts = est.forecast([a, b], 3)
+    assert [len(f) for f in forecasts] == [3, 3]
+    assert forecasts[1].index[0] == b.index[-1] + 1
+
+
+def test_log_transform_needs_positive_values():
+    y = _series(120) - 150
+    with pytest.raises(ValueError, match="transform='log'"):
+        RNNForecaster(transform="log", **FAST).fit(y)
+    est = RNNForecaster(**FAST).fit(y)  # "auto": no log for a series with values <= 0
+    assert est.transform_ is None and est.window_norm_ == "revin"
+
+
+def test_window_parameters_are_validated():
+    y = _series(30)
+    with pytest.raises(ValueError, match="training windows of 50 timesteps"):
+        RNNForecaster(context_length=30, horizon=20, **FAST).fit(y)
+    with pytest.raises(ValueError, match="needs windows"):
+        RNNForecaster(context_length=None, window_norm="revin", **FAST).fit(y)
+    with pytest.raises(ValueError, match="state_policy='carry'"):
+        RNNForecaster(context_length=10, state_policy="carry", **FAST).fit(y)
+    with pytest.raises(ValueError, match="without y takes the series"):
+        RNNForecaster(**FAST).fit(np.zeros((3, 4)))
+
+
+# --------------------------------------------------------------------------- backtests
+def test_backtest_is_a_tidy_frame_with_time_series_split_origins(airline):
+    est = RNNForecaster(**FAST)
+    frame = backtest(est, airline, horizon=6, cv=3)
+    assert list(frame.columns) == ["origin", "step", "period", "target", "forecast",
+                                   "actual", "error"]
+    splits = list(TimeSeriesSplit(n_splits=3, test_size=6).split(np.arange(len(airline))))
+    assert list(frame["origin"].unique()) == [airline.index[tr.max()] for tr, _ in splits]
+    assert frame["step"].tolist() == list(range(1, 7)) * 3
+    np.testing.assert_allclose(frame["actual"], airline.iloc[-18:].to_numpy())
+    np.testing.assert_allclose(frame["error"], frame["forecast"] - frame["actual"])
+    # Without refitting, the first split's model forecasts from every origin.
+    fixed = backtest(est, airline, horizon=6, cv=3, refit=False)
+    np.testing.assert_allclose(fixed["forecast"].iloc[:6], frame["forecast"].iloc[:6])
+    assert not np.allclose(fixed["forecast"].iloc[6:], frame["forecast"].iloc[6:])
+    # A plain array of values works the same, positions as periods.
+    numbers = backtest(est, airline.to_numpy(), horizon=6, cv=1)
+    assert numbers["origin"].tolist() == [len(airline) - 7] * 6
+
+
+def test_forecast_scorer_scores_closed_loop_errors_in_a_search(airline):
+    y = airline.iloc[:-24]
+    search = GridSearchCV(RNNForecaster(**FAST), {"hidden_size": [4, 8]},
+                          scoring=make_forecast_scorer(),
+                          cv=TimeSeriesSplit(n_splits=2, test_size=12)).fit(y)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.all(np.isfinite(scores)) and np.all(scores < 0)
+    # The score is the negated RMSE of the fold's closed-loop forecast.
+    train, test = y.iloc[:-12], y.iloc[-12:]
+    est = RNNForecaster(**{**FAST, "hidden_size": 8}).fit(train)
+    rmse = np.sqrt(np.mean((est.forecast(train, 12).to_numpy() - test.to_numpy()) ** 2))
+    assert make_forecast_scorer()(est, test) == pytest.approx(-rmse)
+    assert search.cv_results_["split1_test_score"][1] == pytest.approx(-rmse)
+    # Without scoring, a search uses score(): R² of the same closed-loop forecast.
+    assert -1e9 < est.score(test) < 1
