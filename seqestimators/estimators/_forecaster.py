@@ -115,6 +115,11 @@ class RNNForecaster(SequenceRegressorMixin, SequenceNetMixin, NeuralNetRegressor
     with a probability that rises over the epochs (scheduled sampling, Bengio et al. 2015).
     ``predict`` and ``score`` are one-step-ahead, on ``X`` as observed.
 
+    A real series is one long sequence: ``fit(series)`` (a pandas Series or DataFrame on a
+    time index, or a 1D array) learns it from many windows, each normalized by its own
+    context, and ``forecast(series, n)`` returns the next ``n`` periods on their own index;
+    :func:`~seqestimators.forecasting.backtest` scores forecasts at several origins.
+
     Parameters
     ----------
     cell : {{"rnn", "lstm", "gru"}}, default="lstm"
@@ -138,11 +143,13 @@ class RNNForecaster(SequenceRegressorMixin, SequenceNetMixin, NeuralNetRegressor
         for the future in :meth:`forecast`. ``"auto"``: every feature, when ``X`` has as many
         features as ``y`` has targets (a purely autoregressive model); otherwise the indices
         must be given.
-    training : {{"teacher_forcing", "free_running", "scheduled"}}, default="teacher_forcing"
+    training : {{"auto", "teacher_forcing", "free_running", "scheduled"}}, default="auto"
         What the feedback features hold during training: the observed values, the model's
         previous predictions, or the predictions with probability ``p`` (drawn independently
         for every sequence and timestep) given by ``schedule``. Free running and scheduled
         sampling step through time one timestep at a time (slower than teacher forcing).
+        On training windows they apply to each window's horizon, after its observed context.
+        ``"auto"``: free running on windows, teacher forcing on whole sequences.
     schedule : {{"linear", "exponential", "inverse_sigmoid"}} or callable, \
 default="inverse_sigmoid"
         Scheduled sampling's probability ``p`` of feeding back the prediction, from the
@@ -179,6 +186,45 @@ default="inverse_sigmoid"
         the data's own units, so do not scale the feedback features outside the model (a
         scaled feature would not match the fed-back prediction). For online learning from very
         small chunks, scale the data beforehand and pass False.
+    context_length : "auto", int or None, default="auto"
+        Train on windows of ``context_length + horizon`` consecutive timesteps drawn from the
+        sequences, at fresh random offsets every epoch, instead of on whole sequences: the
+        model reads each window's first ``context_length`` timesteps as observed and forecasts
+        the ``horizon`` after them (in closed loop with ``training="auto"``), the way it will
+        forecast a real series (darts' ``input_chunk_length``, neuralforecast's
+        ``input_size``). Predictions and forecasts then read the last ``context_length``
+        timesteps of each sequence. None: whole sequences. ``"auto"``: ``max(3 m, 8)``
+        timesteps, ``m`` the seasonal period, when the data are a few long series (at most a
+        quarter of a batch of sequences, the longest holding 1.5 windows), else None.
+    horizon : "auto" or int, default="auto"
+        Closed-loop timesteps at the end of each training window; ``"auto"``: ``max(2 m, 6)``.
+    windows_per_epoch : "auto" or int, default="auto"
+        Windows drawn per epoch; ``"auto"``: every distinct window once, in a fresh order.
+    window_norm : {{"auto", "revin", "mean"}} or None, default="auto"
+        Normalization of each window by its own observed context, undone at the output
+        (reversible instance normalization, Kim et al., ICLR 2022): ``"revin"`` subtracts the
+        context's mean of the fed-back features and divides by their standard deviation,
+        ``"mean"`` only subtracts the mean; the network learns patterns, not levels, and
+        forecasts levels it has never seen. ``"auto"``: ``"mean"`` with the log transform
+        (a level in log units is a factor), ``"revin"`` otherwise; only with windows.
+    transform : {{"auto", "log"}} or None, default="auto"
+        ``"log"``: learn and forecast the logarithm of the target (the fed-back features),
+        for series whose season and growth are multiplicative; forecasts are mapped back.
+        ``"auto"``: log on windows of a strictly positive target, None otherwise.
+    seasonal_period : "auto" or int, default="auto"
+        Timesteps per season ``m``: from the frequency of a pandas time index (12 for months,
+        4 for quarters, ...), else from the autocorrelation of the differenced longest
+        sequence (1 when there is no clear season); see
+        :func:`~seqestimators.forecasting.detect_seasonal_period`.
+    seasonal_inputs : "auto" or bool, default="auto"
+        Let the network also read, at every timestep, the change of the fed-back feature one
+        season before the value it predicts (what a seasonal naive forecast repeats); in
+        closed loop it comes from the model's own forecast. ``"auto"``: on windows, when
+        ``m > 1``.
+    target : str, int, list or None, default=None
+        For ``fit(frame)`` on a DataFrame: the column(s) forecast and fed back; the other
+        columns are exogenous inputs (their future values are given to :meth:`forecast`).
+        None: every column is a target.
     accumulate_steps : int, default=1
         Optimizer step after this many batches (or ``tbptt_steps`` windows), on the mean of
         their gradients: gradient accumulation, e.g. for one-step chunks of a stream.
@@ -193,6 +239,12 @@ default="inverse_sigmoid"
         Indices of the other input features, given for the future in :meth:`forecast`.
     n_targets_ : int
         Number of targets per timestep.
+    context_length_, horizon_ : int or None
+        The training windows' context and horizon (None: whole sequences).
+    seasonal_period_ : int
+        The seasonal period used.
+    training_, transform_, window_norm_, seasonal_inputs_ : str, None or bool
+        The resolved ``training``, ``transform``, ``window_norm`` and ``seasonal_inputs``.
     {_docs.FITTED_ATTRIBUTES}
 
     See Also
@@ -210,6 +262,10 @@ default="inverse_sigmoid"
     S. Bengio, O. Vinyals, N. Jaitly and N. Shazeer, "Scheduled sampling for sequence
     prediction with recurrent neural networks", NeurIPS 2015.
 
+    T. Kim, J. Kim, Y. Tae, C. Park, J.-H. Choi and J. Choo, "Reversible instance
+    normalization for accurate time-series forecasting against distribution shift",
+    ICLR 2022.
+
     Examples
     --------
     >>> from seqestimators import RNNForecaster
@@ -220,6 +276,16 @@ default="inverse_sigmoid"
     (64, 30)
     >>> est.forecast(X[:, :3], 10).shape
     (64, 10)
+
+    A real series, learned from windows:
+
+    >>> from seqestimators.datasets import load_airline
+    >>> y = load_airline().series
+    >>> est = RNNForecaster(max_epochs=2, random_state=0).fit(y.iloc[:-12])
+    >>> est.context_length_, est.horizon_, est.transform_
+    (36, 24, 'log')
+    >>> est.forecast(y.iloc[:-12], 12).index[[0, -1]].astype(str).tolist()
+    ['1960-01', '1960-12']
     """
 
     module = FeedbackNetwork
@@ -253,7 +319,8 @@ default="inverse_sigmoid"
                  schedule="inverse_sigmoid", schedule_k=10.0, warmup_steps=1, residual=True,
                  input_changes=True, standardize=True, context_length="auto", horizon="auto",
                  windows_per_epoch="auto", window_norm="auto", transform="auto",
-                 seasonal_period="auto", seasonal_inputs="auto", target=None, accumulate_steps=1, max_epochs=100,
+                 seasonal_period="auto", seasonal_inputs="auto", target=None,
+                 accumulate_steps=1, max_epochs=100,
                  n_iter_no_change=10, tol=1e-4, early_stopping=False, validation_fraction=0.1,
                  lr=0.01, predict_batch_size=256, batch_size=32, optimizer=torch.optim.Adam,
                  criterion=torch.nn.MSELoss, train_split=None, callbacks=None,
