@@ -213,6 +213,12 @@ def run_minirocket(data, seeds):
     return result
 
 
+def _trial_status(study, trial):
+    value = "" if trial.value is None else f" {trial.value:.4f}"
+    status(f"  trial {trial.number}: {trial.state.name}{value} "
+           f"({trial.duration.total_seconds() if trial.duration else 0:.0f} s)")
+
+
 def run_search(data, n_trials, max_epochs, timeout):
     from seqestimators.search import default_param_distributions, optuna_search
 
@@ -224,7 +230,7 @@ def run_search(data, n_trials, max_epochs, timeout):
         warnings.simplefilter("ignore", category=Warning)
         search = optuna_search(estimator, X, y, param_distributions=space, n_trials=n_trials,
                                cv=3, pruning=True, random_state=0, storage=None,
-                               timeout=timeout)
+                               timeout=timeout, callbacks=[_trial_status])
         # A "carry" winner warns again when it predicts the test split in other batches.
         best = search.best_estimator_
         result = scores(info["task"], y_test, best.predict(X_test))
@@ -274,14 +280,21 @@ def read_results(path):
 
 
 def record(path, results, dataset, part, value, settings):
-    """Store one measurement (re-reading the file first: other runs may have added theirs)."""
-    if path:
+    """Store one measurement (re-reading the file under a lock: other runs may add theirs)."""
+    stamp = {"date": datetime.datetime.now().isoformat(timespec="seconds")}
+    if not path:
+        results["datasets"].setdefault(dataset, {})[part] = {**value, **stamp, **settings}
+        return results
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(str(path) + ".lock", "w") as lock:
+        try:
+            import fcntl
+
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        except ImportError:  # no POSIX locks (Windows): run one process at a time there
+            pass
         results = read_results(path)
-    entry = results["datasets"].setdefault(dataset, {})
-    entry[part] = {**value, "date": datetime.datetime.now().isoformat(timespec="seconds"),
-                   **settings}
-    if path:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        results["datasets"].setdefault(dataset, {})[part] = {**value, **stamp, **settings}
         tmp = Path(str(path) + ".tmp")
         tmp.write_text(json.dumps(results, indent=1, default=float))
         os.replace(tmp, path)
@@ -295,7 +308,7 @@ def cell(entry, *, rmse=False, spread=False):
     if entry.get("score") is None:
         return "–"
     text = f"{entry['score']:.3f}"
-    if spread and entry.get("std"):
+    if spread and len(entry.get("scores", ())) > 1:
         text += f" ± {entry['std']:.3f}"
     if rmse and entry.get("rmse") is not None:
         text += f" (RMSE {entry['rmse']:.2f})"
@@ -371,37 +384,40 @@ def goals(results, names=None):
 
 
 def figure(results, path, names=None):
-    """Grouped bars per dataset: defaults, search, memoryless, 1-NN DTW, MiniRocket."""
+    """Grouped bars per dataset: defaults, search, memoryless, 1-NN DTW, MiniRocket.
+
+    Error bars are the standard deviation over seeds; negative R² is drawn at 0.
+    """
     from matplotlib.figure import Figure
 
     names = [n for n in (names or DATASETS) if n in results["datasets"]]
-    fig = Figure(figsize=(max(7.0, 1.5 * len(names) + 2), 4.2), layout="constrained")
+    fig = Figure(figsize=(max(6.0, 1.2 * len(names) + 1.5), 4.4), layout="constrained")
     ax = fig.add_subplot()
-    width = 0.8 / len(PARTS)
+    order = ("defaults", "search", "memoryless", "dtw", "minirocket")
+    width = 0.8 / len(order)
     colors = {"defaults": "tab:green", "search": "tab:olive", "memoryless": "tab:gray",
               "dtw": "tab:blue", "minirocket": "tab:purple"}
-    for k, part in enumerate(PARTS):
+    for k, part in enumerate(order):
         for i, name in enumerate(names):
             entry = results["datasets"][name].get(part)
-            x = i + (k - (len(PARTS) - 1) / 2) * width
+            x = i + (k - (len(order) - 1) / 2) * width
             if entry is None or entry.get("score") is None:
-                ax.text(x, 0.02, "–" if entry else "n/r", ha="center", va="bottom", fontsize=7,
+                ax.text(x, 0.02, "n/a" if entry else "n/r", ha="center", va="bottom", fontsize=7,
                         rotation=90)
                 continue
             value = max(entry["score"], 0.0)
             ax.bar(x, value, width, color=colors[part], label=LABELS[part] if i == 0 else None,
                    yerr=entry.get("std") or None, capsize=2)
     handles, labels = ax.get_legend_handles_labels()
-    order = [labels.index(LABELS[p]) for p in PARTS if LABELS[p] in labels]
-    ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="lower right",
-              fontsize=8, framealpha=0.9)
+    shown = [labels.index(LABELS[p]) for p in order if LABELS[p] in labels]
+    ax.legend([handles[i] for i in shown], [labels[i] for i in shown], loc="lower center",
+              bbox_to_anchor=(0.5, 1.0), ncol=len(order), fontsize=8, frameon=False)
     ax.set_xticks(range(len(names)),
                   [f"{n}\n(R²)" if results["datasets"][n].get("info", {}).get("task") ==
                    "regression" else n for n in names], fontsize=8)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("test accuracy (R² for regression)")
-    ax.set_title("Real data: defaults and search vs baselines (n/r: not run, –: cannot run)",
-                 fontsize=10)
+    ax.set_xlabel("n/r: not run; n/a: the baseline cannot run on unequal lengths", fontsize=8)
     ax.grid(axis="y", alpha=0.3)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
