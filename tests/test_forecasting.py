@@ -247,3 +247,13 @@ def test_forecast_scorer_scores_closed_loop_errors_in_a_search(airline):
     assert search.cv_results_["split1_test_score"][1] == pytest.approx(-rmse)
     # Without scoring, a search uses score(): R² of the same closed-loop forecast.
     assert -1e9 < est.score(test) < 1
+
+
+def test_windowed_model_survives_dump_and_load(airline, tmp_path):
+    from seqestimators import io
+
+    est = RNNForecaster(**FAST).fit(airline)
+    io.dump(est, tmp_path / "model.safetensors")
+    loaded = io.load(tmp_path / "model.safetensors")
+    assert loaded.context_length_ == 36 and loaded.transform_ == "log"
+    np.testing.assert_allclose(loaded.forecast(airline, 6), est.forecast(airline, 6))

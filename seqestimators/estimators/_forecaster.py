@@ -861,9 +861,9 @@ default=None
         """
         check_is_fitted(self)
         n_steps = check_scalar(n_steps, "n_steps", Integral, min_val=1)
-        if self.__dict__.get("_series_info") is not None and (
-                is_time_series(X) or np.ndim(X) == 1 or (isinstance(X, list) and X and all(
-                    isinstance(x, np.ndarray) and x.ndim == 1 for x in X))):
+        if is_time_series(X) or (isinstance(X, np.ndarray) and X.ndim == 1) or (
+                isinstance(X, list) and X and all(
+                    isinstance(x, np.ndarray) and x.ndim == 1 for x in X)):
             return self._forecast_series(X, n_steps, exogenous)
         with self._runtime():
             sequences = check_sequences(X, estimator=self)
@@ -913,9 +913,9 @@ default=None
                 self._inverse_transform(generated.float().cpu().numpy()))
 
     def _forecast_series(self, X, n_steps, exogenous):
-        info = self._series_info
+        info = self.__dict__.get("_series_info")  # None after seqestimators.io.load
         series, single = self._series_list(X)
-        exo_names = info["exogenous"]
+        exo_names = self._series_values(series[0])[2]
         if exo_names and exogenous is None:
             raise ValueError(
                 f"{type(self).__name__} was fitted with the exogenous columns {exo_names}: "
@@ -928,7 +928,7 @@ default=None
         results = []
         for s, exo in zip(series, exogenous):
             values, targets, _ = self._series_values(s)
-            if targets != info["targets"]:
+            if info is not None and targets != info["targets"]:
                 raise ValueError(f"The series has target columns {targets}, but "
                                  f"{type(self).__name__} was fitted on {info['targets']}.")
             future_exo = None
