@@ -257,3 +257,17 @@ def test_windowed_model_survives_dump_and_load(airline, tmp_path):
     loaded = io.load(tmp_path / "model.safetensors")
     assert loaded.context_length_ == 36 and loaded.transform_ == "log"
     np.testing.assert_allclose(loaded.forecast(airline, 6), est.forecast(airline, 6))
+
+
+def test_forecast_scorer_in_an_optuna_search(airline):
+    from optuna.distributions import CategoricalDistribution
+
+    from seqestimators.search import optuna_search
+
+    search = optuna_search(
+        RNNForecaster(**FAST), airline.iloc[:-24], None,
+        param_distributions={"hidden_size": CategoricalDistribution([4, 8])}, n_trials=2,
+        cv=TimeSeriesSplit(n_splits=2, test_size=12), scoring=make_forecast_scorer("mae"),
+        pruning=False, random_state=0)
+    assert search.best_params_["hidden_size"] in (4, 8)
+    assert np.isfinite(search.best_score_) and search.best_score_ < 0
