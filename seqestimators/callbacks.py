@@ -140,12 +140,13 @@ class PlateauLRScheduler(LRScheduler):
         Multiplier of the learning rate at each plateau.
     min_lr : float, default=1e-5
         The learning rate is never lowered below this.
-    min_steps : int, default=1000
-        The learning rate is kept for this many optimizer steps of the fit (see
-        :class:`ConvergenceCheck`).
+    min_steps : int, default=250
+        The learning rate is kept for this many optimizer steps of the fit: a quarter of the
+        steps :class:`ConvergenceCheck` guarantees, so that a plateau at initialization is
+        left at the full rate (measured on four UCR/UEA sets against 0 and 1,000 steps).
     """
 
-    def __init__(self, factor=0.5, min_lr=1e-5, min_steps=1000):
+    def __init__(self, factor=0.5, min_lr=1e-5, min_steps=250):
         super().__init__(policy=ReduceLROnPlateau, monitor="train_loss", factor=factor,
                          min_lr=min_lr)
         self.min_steps = min_steps

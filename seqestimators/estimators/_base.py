@@ -395,8 +395,9 @@ class SequenceNetMixin:
 
     @property
     def _fitting_to_convergence(self):
-        # Set by fit; partial_fit (a stream in chunks) is never stopped early.
-        return self.__dict__.get("_convergence_enabled", False)
+        # True inside fit; partial_fit (a stream in chunks) is never stopped early, and does
+        # not estimate data statistics from its first chunk.
+        return self.__dict__.get("_in_fit", False)
 
     def _batch_state(self, batch_size):
         """The carried state fitted to a training batch of ``batch_size`` rows, or None."""
@@ -585,18 +586,18 @@ class SequenceNetMixin:
         """
         self._check_params()
         warm = self.warm_start and self.initialized_
-        with self._runtime(seed_offset=0):
-            # A warm start continues the same network: same inputs, same classes.
-            dataset = self._validate_fit_data(X, y, reset=not warm)
-            if not warm:
-                self.initialize()
-            self.reset_state()
-            self._state_policy.warn_misuse(self, len(dataset))
-            self._convergence_enabled = True
-            try:
+        self._in_fit = True
+        try:
+            with self._runtime(seed_offset=0):
+                # A warm start continues the same network: same inputs, same classes.
+                dataset = self._validate_fit_data(X, y, reset=not warm)
+                if not warm:
+                    self.initialize()
+                self.reset_state()
+                self._state_policy.warn_misuse(self, len(dataset))
                 NeuralNet.partial_fit(self, dataset, None, _routing_method="fit", **fit_params)
-            finally:
-                self._convergence_enabled = False
+        finally:
+            self._in_fit = False
         message = self.__dict__.pop("_not_converged", None)
         if message:
             warnings.warn(message, ConvergenceWarning, stacklevel=2)
@@ -608,8 +609,9 @@ class SequenceNetMixin:
         Under ``state_policy="carry"`` the hidden state left by the previous call is the
         initial state of this one, so consecutive chunks of a stream are learned in order
         (Keras ``stateful=True``); with ``max_epochs=1``, calls on chunks of ``k`` timesteps
-        train exactly as ``fit`` on the whole stream with ``tbptt_steps=k``: gradients never
-        cross a chunk boundary. :meth:`reset_state` starts a new stream. With
+        train exactly as ``fit`` on the whole stream with ``tbptt_steps=k`` (and, for
+        regressors, ``standardize_targets=False``: ``fit`` alone standardizes targets):
+        gradients never cross a chunk boundary. :meth:`reset_state` starts a new stream. With
         ``accumulate_steps``, gradients of consecutive calls add up to shared optimizer steps.
         A stream in chunks is never stopped early: every call runs its ``max_epochs``.
 

@@ -49,7 +49,8 @@ class SequenceRegressorMixin:
         is computed in units of each target's standard deviation, so that the learning rate
         and the convergence ``tol`` mean the same whatever the scale of ``y``.
         """
-        if not getattr(self, "standardize_targets", False):
+        if not (getattr(self, "standardize_targets", False) and self._fitting_to_convergence):
+            # partial_fit from scratch learns a stream whose scale its first chunk cannot tell.
             self.target_mean_ = self.target_scale_ = None
             return
         mask = sequences.mask() if targets.ndim == 3 else None
