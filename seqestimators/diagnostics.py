@@ -9,20 +9,20 @@ initialization and after training.
 
 The checks, in order:
 
-================  ============================================================================
-``convergence``   the training loss diverged, stalled from the start, or was still falling
-                  when ``max_epochs`` stopped it
-``memory_use``    the model's validation score next to a memoryless baseline
-                  (:class:`~seqestimators.MemorylessClassifier` /
-                  :class:`~seqestimators.MemorylessRegressor`) trained on the same data
-``memory_horizon`` where the influence of past inputs peaks and fades, against the memory the
-                  task needs (``required_memory``)
-``gradient_flow`` vanishing or exploding gradients through time
-``state_policy``  ``"carry"`` on independent sequences
-``truncation``    ``tbptt_steps`` or ``partial_fit`` chunks shorter than the dependency
-``scaling``       inputs or regression targets far from unit scale, targets out of reach
-``fit_gap``       training against validation score: over- or underfitting
-================  ============================================================================
+==================  ============================================================================
+``convergence``     the training loss diverged, stalled from the start, or was still falling
+                    when ``max_epochs`` stopped it
+``memory_use``      the model's validation score next to a memoryless baseline
+                    (:class:`~seqestimators.MemorylessClassifier` /
+                    :class:`~seqestimators.MemorylessRegressor`) trained on the same data
+``memory_horizon``  where the influence of past inputs peaks and fades, against the memory the
+                    task needs (``required_memory``)
+``gradient_flow``   vanishing or exploding gradients through time
+``state_policy``    ``"carry"`` on independent sequences
+``truncation``      ``tbptt_steps`` or ``partial_fit`` chunks shorter than the dependency
+``scaling``         inputs or regression targets far from unit scale, targets out of reach
+``fit_gap``         training against validation score: over- or underfitting
+==================  ============================================================================
 
 Cost: one fit of the estimator on 80 % of the sequences (the diagnosed fit), one fit of the
 memoryless baseline (a per-timestep perceptron: a fraction of the recurrent fit), and forward
