@@ -409,7 +409,11 @@ def dump(estimator, path):
         "versions": json.dumps({"seqestimators": __version__,
                                 "torch": torch.__version__.split("+")[0]}),
     }
-    data = save(tensors, metadata=metadata)
+    _write_bytes(path, save(tensors, metadata=metadata))
+
+
+def _write_bytes(path, data):
+    """Write ``data`` to a path or to a writable binary file object."""
     if hasattr(path, "write"):
         path.write(data)
         return
@@ -811,11 +815,7 @@ def to_onnx(estimator, path, *, opset=None, check=True):
                     "patching does not follow the sequence length. Refit with "
                     "patch_size=None to serve it through ONNX.")) from exc
             raise
-    if hasattr(path, "write"):
-        path.write(model_bytes)
-        return
-    with open(os.fspath(path), "wb") as f:
-        f.write(model_bytes)
+    _write_bytes(path, model_bytes)
 
 
 def _with_metadata(model_bytes, metadata):
