@@ -255,3 +255,21 @@ def test_a_wide_dataframe_with_named_columns_warns():
     frame = pd.DataFrame(rng.randn(20, 5), columns=[f"sensor{i}" for i in range(5)])
     with pytest.warns(UserWarning, match="reads it as 20 univariate sequences of 5 timesteps"):
         RNNClassifier(**FAST).fit(frame, np.arange(20) % 2)
+
+
+# ------------------------------------------------------------------ batch-independent predictions
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_predictions_are_bitwise_independent_of_the_batch(cell):
+    rng = np.random.RandomState(0)
+    X = rng.randn(300, 20, 2).astype(np.float32)
+    y = (X[:, :, 0].mean(axis=1) > 0).astype(int)
+    clf = RNNClassifier(cell=cell, predict_batch_size=64, **FAST).fit(X[:100], y[:100])
+    whole = clf.predict_proba(X)
+    in_sevens = np.concatenate([clf.predict_proba(X[i:i + 7]) for i in range(0, 300, 7)])
+    np.testing.assert_array_equal(whole, in_sevens)
+    order = rng.permutation(300)
+    np.testing.assert_array_equal(clf.predict_proba(X[order]), whole[order])
+    ragged = [X[i, :n] for i, n in enumerate(rng.randint(3, 21, size=150))]
+    together = clf.predict_proba(ragged)
+    alone = np.concatenate([clf.predict_proba([x]) for x in ragged[:40]])
+    np.testing.assert_array_equal(together[:40], alone)
