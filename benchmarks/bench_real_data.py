@@ -351,6 +351,23 @@ def table(results, names=None, fmt="markdown"):
     return "\n".join(lines)
 
 
+def search_table(results, names=None):
+    """Markdown table of what each recorded search found."""
+    names = [n for n in (names or DATASETS) if n in results["datasets"]]
+    lines = ["| dataset | best parameters | CV score | trials (complete / pruned / failed) "
+             "| patch sizes tried | search s | date |", "|" + "---|" * 7]
+    for name in names:
+        s = results["datasets"][name].get("search")
+        if s is None:
+            continue
+        params = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
+                           for k, v in s["best_params"].items())
+        lines.append(f"| {name} | {params} | {s['best_cv_score']:.3f} | {s['n_trials']} "
+                     f"({s['n_complete']} / {s['n_pruned']} / {s['n_failed']}) "
+                     f"| {s['patch_choices']} | {s['seconds']:.0f} | {s['date']} |")
+    return "\n".join(lines)
+
+
 def goals(results, names=None):
     """The two goals, checked on what was recorded (printed, never asserted)."""
     names = [n for n in (names or DATASETS) if n in results["datasets"]]
@@ -498,6 +515,8 @@ def main(argv=None):
 
     print()
     print(table(results, fmt="rst" if args.rst else "markdown"))
+    print()
+    print(search_table(results))
     print()
     print("Goals (printed, not asserted):")
     print(goals(results))

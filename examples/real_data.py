@@ -169,8 +169,10 @@ def learning_curves(models):
         ax.plot([net.best_epoch_], [history[net.best_epoch_ - 1, "train_loss"]], "o",
                 color=color, label=f"{name}: best epoch {net.best_epoch_}, stopped at "
                                    f"{net.n_iter_}")
-        lrs = history[:, "event_lr"]
-        halvings = [e + 1 for e in range(1, len(lrs)) if lrs[e] < lrs[e - 1]]
+        # The scheduler records the learning rate once it is active (after its first steps).
+        lrs = [epoch.get("event_lr") for epoch in history]
+        halvings = [e + 1 for e in range(1, len(lrs))
+                    if None not in lrs[e - 1:e + 1] and lrs[e] < lrs[e - 1]]
         if halvings:
             ax.plot(halvings, [history[e - 1, "train_loss"] for e in halvings], "v",
                     color=color, ms=5, alpha=0.7,
