@@ -19,8 +19,9 @@ The story, in four steps:
 4. **Learning curves**: the training loss of both models per epoch, the learning rate halvings,
    the epoch where training stopped and the best epoch.
 
-It prints the table and saves ``learning_curves.png`` in ``--output``. About 3-6 minutes on 2
-CPU cores (mostly the search; ``--trials 5`` for a shorter run).
+It prints the table and saves ``learning_curves.png`` in ``--output``. About 8 minutes on 2
+shared CPU cores, almost all of it the search (``--trials 5`` for a shorter run); measured
+2026-12-02: defaults 0.973 (260 epochs, 7 s), searched 0.940 (8 min), 1-NN DTW 0.907 (6 s).
 
 Run: ``python examples/real_data.py [--output real_data_output] [--trials 20]``
 """
@@ -35,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import make_pipeline
 
 from seqestimators import RNNClassifier
@@ -136,6 +138,9 @@ def run(n_trials=20, random_state=0):
         # The space holds state_policy="carry", which warns that it is misused on independent
         # sequences: the search tries it on purpose.
         warnings.filterwarnings("ignore", message="state_policy='carry'")
+        # A trial's fold of 26 sequences is one batch per epoch: many reach max_epochs before
+        # their stopping rule may act. The table shows the epochs of the refitted best model.
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)
         search = optuna_search(estimator, X, y, param_distributions=space, n_trials=n_trials,
                                cv=3, pruning=True, random_state=random_state, storage=None)
         best = search.best_estimator_
