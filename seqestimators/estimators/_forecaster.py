@@ -228,7 +228,7 @@ default="inverse_sigmoid"
     accumulate_steps : int, default=1
         Optimizer step after this many batches (or ``tbptt_steps`` windows), on the mean of
         their gradients: gradient accumulation, e.g. for one-step chunks of a stream.
-    {_docs.TRAINING_PARAMS.format(max_epochs=100, lr=0.01, criterion="torch.nn.MSELoss",
+    {_docs.TRAINING_PARAMS.format(max_epochs=1000, lr=0.01, criterion="torch.nn.MSELoss",
                                   valid_score="valid_r2")}
 
     Attributes
@@ -320,7 +320,7 @@ default="inverse_sigmoid"
                  input_changes=True, standardize=True, context_length="auto", horizon="auto",
                  windows_per_epoch="auto", window_norm="auto", transform="auto",
                  seasonal_period="auto", seasonal_inputs="auto", target=None,
-                 accumulate_steps=1, max_epochs=100,
+                 accumulate_steps=1, max_epochs=1000,
                  n_iter_no_change=10, tol=1e-4, early_stopping=False, validation_fraction=0.1,
                  lr=0.01, predict_batch_size=256, batch_size=32, optimizer=torch.optim.Adam,
                  criterion=torch.nn.MSELoss, train_split=None, callbacks=None,
