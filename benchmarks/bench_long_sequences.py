@@ -60,6 +60,7 @@ ADDING_CONFIGS = {
     "lstm, patch 10": {"patch_size": 10},
     "lstm, patch auto (31)": {"patch_size": "auto"},
     "lstm, patch auto, mean pooling": {"patch_size": "auto", "pooling": "mean"},
+    "lstm, patch auto, attention pooling": {"patch_size": "auto", "pooling": "attention"},
     "gru, patch auto": {"patch_size": "auto", "cell": "gru"},
 }
 
@@ -72,7 +73,7 @@ def adding(args):
     for name, params in ADDING_CONFIGS.items():
         if args.configs and name not in args.configs:
             continue
-        est = RNNRegressor(hidden_size=32, max_epochs=1, n_iter_no_change=None, lr=0.003,
+        est = RNNRegressor(hidden_size=32, max_epochs=1, n_iter_no_change=None,
                            warm_start=True, random_state=0, **params)
         seen, start, curve = 0, time.perf_counter(), []
         chunk_seed = 0
