@@ -71,7 +71,7 @@ def main(argv=None):
         module = clf.module_.eval()
         raw, ours = [], []
         for _ in range(args.rounds):
-            raw.append(timed(lambda m=module: raw_forward(m, X_t, 256, clf.device)))
+            raw.append(timed(lambda m=module, d=clf.device: raw_forward(m, X_t, 256, d)))
             ours.append(timed(lambda c=clf: c.predict_proba(X)))
         np.testing.assert_allclose(clf.predict_proba(X), raw_forward(module, X_t, 256,
                                                                      clf.device).numpy(),
