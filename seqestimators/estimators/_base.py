@@ -399,16 +399,18 @@ class SequenceNetMixin:
         # not estimate data statistics from its first chunk.
         return self.__dict__.get("_in_fit", False)
 
-    def _batch_state(self, batch_size):
-        """The carried state fitted to a training batch of ``batch_size`` rows, or None."""
+    def _carried_state_for(self, n_rows):
+        """Under ``"carry"``: the carried state cut or padded to ``n_rows`` streams, else None.
+
+        Rows past the carried ones start new streams, with a warning.
+        """
         carried = getattr(self, "carried_state_", None)
         if not self._state_policy.carries or carried is None:
             return None
-        state = map_state(lambda s: s.to(self.device), carried)
-        rows = (state[0] if isinstance(state, tuple) else state).shape[1]
-        if rows < batch_size:
-            self._warn_new_streams(rows, batch_size)
-        return resize_state(state, batch_size, fill=self._state_fill())
+        rows = (carried[0] if isinstance(carried, tuple) else carried).shape[1]
+        if rows < n_rows:
+            self._warn_new_streams(rows, n_rows)
+        return resize_state(carried, n_rows, fill=self._state_fill())
 
     def _state_fill(self):
         fill = getattr(self.module_, "state_fill", None)
@@ -466,7 +468,7 @@ class SequenceNetMixin:
         """
         Xi, yi = unpack_data(batch)
         X, lengths = Xi["X"], Xi.get("lengths")
-        state = self._batch_state(X.shape[0])
+        state = map_state(lambda s: s.to(X.device), self._carried_state_for(X.shape[0]))
         try:
             if self.tbptt_steps is None:
                 self._train_state = state
@@ -733,18 +735,6 @@ class SequenceNetMixin:
             final_state = torch.cat(finals, dim=1)
         return result, final_state
 
-    def _carried_prediction_state(self, n_samples):
-        """Under ``"carry"``: the carried state for ``n_samples`` streams (zeros when none)."""
-        if not self._state_policy.carries:
-            return None
-        carried = getattr(self, "carried_state_", None)
-        if carried is None:
-            return None
-        rows = (carried[0] if isinstance(carried, tuple) else carried).shape[1]
-        if rows < n_samples:
-            self._warn_new_streams(rows, n_samples)
-        return resize_state(carried, n_samples, fill=self._state_fill())
-
     _prediction_lock = threading.Lock()
 
     def _predict_outputs(self, X):
@@ -762,7 +752,7 @@ class SequenceNetMixin:
                 outputs, _ = self._forward_dataset(dataset)
                 return sequences, outputs
             with self._prediction_lock:
-                state = self._carried_prediction_state(len(dataset))
+                state = self._carried_state_for(len(dataset))
                 outputs, final = self._forward_dataset(dataset, state=state, return_state=True)
                 self.carried_state_ = map_state(lambda s: s.cpu(), final)
         return sequences, outputs

@@ -898,7 +898,7 @@ default=None
         values = torch.from_numpy(np.ascontiguousarray(values)).to(device)
         lengths = None if lengths is None else torch.from_numpy(lengths).to(device)
         exo_t = None if exo is None else torch.from_numpy(exo).to(device)
-        state = self._carried_prediction_state(sequences.n_samples)
+        state = self._carried_state_for(sequences.n_samples)
         module = self.module_
         if module.training:
             module.eval()
