@@ -14,6 +14,17 @@ class TrainingDivergedError(FloatingPointError):
     """Raised when the training loss becomes NaN or infinite."""
 
 
+def _converges_this_fit(net):
+    """Whether ``net`` is inside ``fit`` (not ``partial_fit``) with convergence stopping on."""
+    return bool(getattr(net, "_fitting_to_convergence", False)) and \
+        net.n_iter_no_change is not None
+
+
+def _monitored_loss(net):
+    """The history key that convergence and the plateau schedule watch."""
+    return "valid_loss" if net.early_stopping else "train_loss"
+
+
 def _steps_this_fit(net, first_epoch):
     """Training batches run since epoch ``first_epoch`` (0-based) of ``net.history``."""
     return sum(int(epoch.get("train_batch_count", 0)) for epoch in net.history[first_epoch:])
@@ -79,9 +90,8 @@ class ConvergenceCheck(EarlyStopping):
         self.min_steps = min_steps
 
     def on_train_begin(self, net, **kwargs):
-        self.active_ = bool(getattr(net, "_fitting_to_convergence", False)) and \
-            net.n_iter_no_change is not None
-        self.monitor = "valid_loss" if net.early_stopping else "train_loss"
+        self.active_ = _converges_this_fit(net)
+        self.monitor = _monitored_loss(net)
         self.patience = net.n_iter_no_change
         self.threshold = net.tol
         self.load_best = bool(net.early_stopping)
@@ -160,9 +170,8 @@ class PlateauLRScheduler(LRScheduler):
         return kwargs
 
     def on_train_begin(self, net, **kwargs):
-        self.active_ = bool(getattr(net, "_fitting_to_convergence", False)) and \
-            net.n_iter_no_change is not None
-        self.monitor = "valid_loss" if net.early_stopping else "train_loss"
+        self.active_ = _converges_this_fit(net)
+        self.monitor = _monitored_loss(net)
         if self.active_:
             self.patience = max(1, net.n_iter_no_change // 2)
             self.threshold = net.tol
