@@ -367,10 +367,10 @@ class SequenceNetMixin:
         random state is never used when ``random_state`` is set.
         """
         split = self.train_split
+        if split is None and not (self.early_stopping and self._fitting_to_convergence):
+            return X, None
         labels = self._stratification_labels(X)
         if split is None:
-            if not (self.early_stopping and self._fitting_to_convergence):
-                return X, None
             stratified = labels is not None and np.unique(labels, return_counts=True)[1].min() >= 2
             split = ValidSplit(self.validation_fraction, stratified=stratified,
                                random_state=self._split_seed())
