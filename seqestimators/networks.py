@@ -21,6 +21,7 @@ __all__ = [
     "RecurrentNetwork",
     "make_recurrent_layer",
     "patch_sequences",
+    "sequence_moments",
 ]
 
 #: The recurrent layer of each ``cell``. ``"gru"`` is :class:`~seqestimators._gru.FastGRU`: on CPU
@@ -30,6 +31,9 @@ CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": FastGRU}
 
 
 POOLINGS = ("last", "mean", "max", "attention")
+
+#: ``RecurrentNetwork(instance_norm=True)`` floors each sequence's variance at this value.
+INSTANCE_NORM_EPS = 1e-12
 
 
 def make_recurrent_layer(cell, input_size, hidden_size, num_layers=1, *, bidirectional=False,
@@ -89,6 +93,42 @@ def patch_sequences(X, lengths, patch_size):
     gathered = X.gather(1, index[:, :, None].expand(-1, -1, n_features))
     gathered = gathered * valid[:, :, None].to(X.dtype)
     return gathered.reshape(batch, n_patches, p * n_features), patch_lengths
+
+
+def sequence_moments(X, lengths=None, n_steps=None):
+    """Mean and standard deviation of each sequence's features over its real timesteps.
+
+    Parameters
+    ----------
+    X : Tensor of shape (batch, n_timesteps, n_features)
+        Sequences, padded after their ``lengths``.
+    lengths : Tensor of shape (batch,), default=None
+        True lengths; None when every sequence has ``n_timesteps`` steps.
+    n_steps : int, default=None
+        Read only the first ``n_steps`` real timesteps of each sequence (at least one).
+
+    Returns
+    -------
+    loc, std : Tensor of shape (batch, n_features)
+        Accumulated in float64, returned in ``X``'s dtype; ``std`` is the population standard
+        deviation (zero for a constant sequence).
+    """
+    values = X.to(torch.float64)
+    n_timesteps = values.shape[1]
+    if lengths is None and n_steps is None:
+        loc = values.mean(dim=1)
+        std = ((values - loc[:, None]) ** 2).mean(dim=1).sqrt()
+        return loc.to(X.dtype), std.to(X.dtype)
+    n = torch.full((values.shape[0],), n_timesteps, device=values.device) if lengths is None \
+        else lengths.to(values.device).clamp(max=n_timesteps)
+    if n_steps is not None:
+        n = n.clamp(max=max(int(n_steps), 1))
+    weight = (torch.arange(n_timesteps, device=values.device)[None, :] < n[:, None])
+    weight = weight.to(values.dtype)[:, :, None]
+    count = weight.sum(dim=1).clamp(min=1)
+    loc = (values * weight).sum(dim=1) / count
+    std = (((values - loc[:, None]) ** 2 * weight).sum(dim=1) / count).sqrt()
+    return loc.to(X.dtype), std.to(X.dtype)
 
 
 class _TargetScaling(nn.Module):
@@ -162,6 +202,12 @@ class RecurrentNetwork(nn.Module):
         the final hidden state (both directions' for a bidirectional layer), their mean, their
         element-wise maximum, or an attention-weighted mean (a learned score per step, softmax
         over the real steps).
+    instance_norm : bool, default=False
+        Standardize each sequence's features by their own mean and standard deviation over its
+        real timesteps, and give every (patch) step that mean and the log of the standard
+        deviation as ``2 * input_size`` extra inputs: the recurrent layer reads the shape of a
+        sequence apart from its level and amplitude, and loses neither. The standard deviation
+        is floored at ``sqrt(INSTANCE_NORM_EPS)``. Per-sequence outputs only.
     target_mean, target_scale : array-like of shape (output_size,), default=None
         When given, the read-out predicts standardized targets and the network returns
         ``read_out * target_scale + target_mean``, in the targets' units.
@@ -186,7 +232,7 @@ class RecurrentNetwork(nn.Module):
     def __init__(self, input_size, output_size, *, cell="lstm", hidden_size=32, num_layers=1,
                  bidirectional=False, dropout=0.0, output="sequence",
                  learned_initial_state=False, nonlinearity="tanh", patch_size=1,
-                 pooling="last", target_mean=None, target_scale=None):
+                 pooling="last", instance_norm=False, target_mean=None, target_scale=None):
         super().__init__()
         if output not in ("sequence", "last"):
             raise ValueError(f"output must be 'sequence' or 'last'; got {output!r}.")
@@ -200,12 +246,19 @@ class RecurrentNetwork(nn.Module):
                 "patch_size > 1 reads patches of timesteps as one step, so it gives one output "
                 "per sequence only (output='last')."
             )
+        if instance_norm and output == "sequence":
+            raise ValueError(
+                "instance_norm=True standardizes each sequence by statistics of all its "
+                "timesteps, so it gives one output per sequence only (output='last')."
+            )
         self.cell = cell
+        self.instance_norm = bool(instance_norm)
         self.output = output
         self.pooling = pooling
         self.patch_size = patch_size
         self.num_directions = 2 if bidirectional else 1
-        self.rnn = make_recurrent_layer(cell, input_size * patch_size, hidden_size, num_layers,
+        n_inputs = input_size * patch_size + (2 * input_size if self.instance_norm else 0)
+        self.rnn = make_recurrent_layer(cell, n_inputs, hidden_size, num_layers,
                                         bidirectional=bidirectional, dropout=dropout,
                                         nonlinearity=nonlinearity)
         width = hidden_size * self.num_directions
@@ -249,8 +302,13 @@ class RecurrentNetwork(nn.Module):
             without packing).
         """
         batch_size = X.shape[0]
+        stats = None
+        if self.instance_norm:
+            X, stats = self.normalize_instances(X, lengths)
         if self.patch_size > 1:
             X, lengths = patch_sequences(X, lengths, self.patch_size)
+        if stats is not None:
+            X = torch.cat([X, stats[:, None, :].expand(-1, X.shape[1], -1)], dim=2)
         if state is None and self.initial_state is not None:
             state = self._learned_state(batch_size)
         if lengths is not None and (need_final_state or self.num_directions == 2):
@@ -260,6 +318,26 @@ class RecurrentNetwork(nn.Module):
             return out, lengths, final
         out, final = self.rnn(X, state)
         return out, lengths, (final if lengths is None else None)
+
+    def normalize_instances(self, X, lengths=None):
+        """Each sequence standardized by its own statistics, and those statistics.
+
+        Parameters
+        ----------
+        X : Tensor of shape (batch, n_timesteps, input_size)
+            Padded sequences.
+        lengths : Tensor of shape (batch,), default=None
+            True lengths (None: all ``n_timesteps``).
+
+        Returns
+        -------
+        X_normalized : Tensor of shape (batch, n_timesteps, input_size)
+        stats : Tensor of shape (batch, 2 * input_size)
+            Each sequence's mean and the log of its (floored) standard deviation.
+        """
+        loc, std = sequence_moments(X, lengths)
+        scale = torch.sqrt(std * std + INSTANCE_NORM_EPS)
+        return (X - loc[:, None]) / scale[:, None], torch.cat([loc, scale.log()], dim=1)
 
     def pool(self, hidden, lengths, final_state=None):
         """One vector per sequence from the hidden outputs, over real steps only.
@@ -567,19 +645,10 @@ class FeedbackNetwork(nn.Module):
         if self.instance_norm is None:
             return None
         fed = X.index_select(2, self.feedback_index).to(torch.float64)
-        n_timesteps = fed.shape[1]
-        n = torch.full((fed.shape[0],), n_timesteps, device=fed.device) if lengths is None \
-            else lengths.to(fed.device).clamp(max=n_timesteps)
-        if n_context is not None:
-            n = n.clamp(max=max(int(n_context), 1))
-        weight = (torch.arange(n_timesteps, device=fed.device)[None, :] < n[:, None])
-        weight = weight.to(fed.dtype)[:, :, None]
-        count = weight.sum(dim=1).clamp(min=1)
-        loc = (fed * weight).sum(dim=1) / count
+        loc, std = sequence_moments(fed, lengths, n_context)
         if self.instance_norm == "mean":
             scale = torch.ones_like(loc)
         else:
-            std = (((fed - loc[:, None]) ** 2 * weight).sum(dim=1) / count).sqrt()
             # A constant observed part has no scale of its own: keep the data's units.
             scale = torch.where(std > 1e-6 * loc.abs().clamp(min=1.0), std,
                                 torch.ones_like(std))

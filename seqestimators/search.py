@@ -106,7 +106,7 @@ def default_param_distributions(estimator=None, *, per_sequence_output=False, **
     ``num_layers``       1 to 2
     ``lr``               1e-3 to 1e-1, log scale
     ``patch_size``       ``"auto"``, None, 4, 8, 16 (per-sequence outputs only)
-    ``pooling``          ``"last"``, ``"mean"``, ``"attention"`` (per-sequence outputs only)
+    ``pooling``          ``"last"``, ``"mean"``, ``"max"``, ``"attention"`` (per-sequence outputs)
     ===================  ==========================================================
 
     Parameters
@@ -155,7 +155,7 @@ def default_param_distributions(estimator=None, *, per_sequence_output=False, **
     }
     if per_sequence_output:
         space["patch_size"] = CategoricalDistribution(("auto", None, 4, 8, 16))
-        space["pooling"] = CategoricalDistribution(("last", "mean", "attention"))
+        space["pooling"] = CategoricalDistribution(("last", "mean", "max", "attention"))
     prefix = ""
     if estimator is not None:
         net, prefix = _final_estimator(estimator)

@@ -43,14 +43,26 @@ patch_size : int, "auto" or None, default="auto"
         a sequence whose length it does not divide is filled with zeros before the sequence
         starts. Per-sequence outputs only (``output="last"``): per-timestep targets refuse an
         int and ``"auto"`` leaves them alone. ``"auto"`` leaves sequences of up to 64
-        timesteps alone and cuts longer ones into about 32 patches (``patch_size_`` tells
-        which). None or 1: one timestep per step.
+        timesteps alone and cuts longer ones into about 32 patches, counted on the median
+        training length (``patch_size_`` tells which). None or 1: one timestep per step.
     pooling : {"last", "mean", "max", "attention"}, default="last"
         How a per-sequence output reads the top layer's hidden outputs, over real timesteps
         only: the final hidden state (both directions' with ``bidirectional``), their mean,
         their element-wise maximum, or an attention-weighted mean (a learned score per step,
         softmax over the real steps). Per-timestep outputs read each timestep's own hidden
-        state and ignore it."""
+        state and ignore it.
+    instance_norm : bool or "auto", default="auto"
+        Standardize each sequence by its own mean and standard deviation (per feature, over its
+        real timesteps) and give the network that mean and the log of that standard deviation
+        as extra inputs at every step, so that it reads a sequence's shape apart from its
+        level and amplitude and loses neither (as RevIN, Kim et al. 2022, does for forecasts).
+        Real series differ in level and amplitude by orders of magnitude (appliance currents,
+        spectra), which one global scaling cannot even out. Per-sequence outputs only: the
+        statistics of a whole sequence would show each per-timestep prediction its future.
+        ``"auto"`` turns it on for per-sequence outputs of independent sequences (not with
+        ``state_policy="carry"``) and off otherwise; ``instance_norm_`` tells which. Scale
+        the inputs to units around 1 (:class:`~seqestimators.preprocessing.SequenceScaler`):
+        standard deviations are floored at 1e-6."""
 
 TRAINING_PARAMS = """\
 max_epochs : int, default={max_epochs}

@@ -35,7 +35,9 @@ def auto_patch_size(n_timesteps):
     Parameters
     ----------
     n_timesteps : int
-        The longest training sequence.
+        The typical training length: the median length of the training sequences (their
+        common length when they are equally long). Longer sequences of a ragged set get more
+        patches, shorter ones fewer.
 
     Returns
     -------
@@ -58,11 +60,13 @@ class RecurrentMixin(SequenceNetMixin):
     module = RecurrentNetwork
     patch_size = None
     pooling = "last"
+    instance_norm = False
 
     _parameter_constraints = {
         **SequenceNetMixin._parameter_constraints,
         "patch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
         "pooling": [StrOptions(set(POOLINGS))],
+        "instance_norm": ["boolean", StrOptions({"auto"})],
     }
 
     def _check_output_params(self, output):
@@ -72,16 +76,29 @@ class RecurrentMixin(SequenceNetMixin):
                 "which gives one output per sequence only, but y has one target per timestep "
                 "(output='sequence'). Use patch_size=None for per-timestep targets."
             )
+        if output == "sequence" and self.instance_norm is True:
+            raise ValueError(
+                "instance_norm=True standardizes each sequence by statistics of all its "
+                "timesteps, which would let every per-timestep prediction see the future of its "
+                "sequence, but y has one target per timestep (output='sequence'). Use "
+                "instance_norm=False (or 'auto') for per-timestep targets."
+            )
+
+    def _resolve_instance_norm(self):
+        if self.instance_norm == "auto":
+            return self.output_ == "last" and not self._state_policy.carries
+        return bool(self.instance_norm)
 
     def _resolve_patch_size(self):
         if self.output_ == "sequence" or self.patch_size is None:
             return 1
         if self.patch_size == "auto":
-            return auto_patch_size(self.fit_n_timesteps_)
+            return auto_patch_size(self.fit_median_n_timesteps_)
         return int(self.patch_size)
 
     def _module_kwargs(self):
         self.patch_size_ = self._resolve_patch_size()
+        self.instance_norm_ = self._resolve_instance_norm()
         return {
             "input_size": self.input_size_,
             "output_size": self._n_outputs(),
@@ -94,6 +111,7 @@ class RecurrentMixin(SequenceNetMixin):
             "learned_initial_state": self._state_policy.learned_initial_state,
             "patch_size": self.patch_size_,
             "pooling": self.pooling,
+            "instance_norm": self.instance_norm_,
             **self._target_scaling_kwargs(),
         }
 
@@ -146,7 +164,7 @@ class RNNClassifier(SequenceClassifierMixin, RecurrentMixin, NeuralNetClassifier
 
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, bidirectional=False,
                  dropout=0.0, state_policy="reset", tbptt_steps=None, accumulate_steps=1,
-                 output="auto", patch_size="auto", pooling="last",
+                 output="auto", patch_size="auto", pooling="last", instance_norm="auto",
                  max_epochs=MAX_EPOCHS, n_iter_no_change=10, tol=1e-4, early_stopping=False,
                  validation_fraction=0.1, lr=0.01, batch_size=32, predict_batch_size=256,
                  optimizer=torch.optim.Adam, criterion=torch.nn.CrossEntropyLoss,
@@ -201,7 +219,8 @@ class RNNRegressor(SequenceRegressorMixin, RecurrentMixin, NeuralNetRegressor):
 
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, bidirectional=False,
                  dropout=0.0, state_policy="reset", tbptt_steps=None, accumulate_steps=1,
-                 output="auto", patch_size="auto", pooling="last", standardize_targets=True,
+                 output="auto", patch_size="auto", pooling="last", instance_norm="auto",
+                 standardize_targets=True,
                  max_epochs=MAX_EPOCHS, n_iter_no_change=10, tol=1e-4, early_stopping=False,
                  validation_fraction=0.1, lr=0.01, batch_size=32, predict_batch_size=256,
                  optimizer=torch.optim.Adam, criterion=torch.nn.MSELoss, train_split=None, callbacks=None,
