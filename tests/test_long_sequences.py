@@ -114,3 +114,18 @@ def test_every_pooling_fits_regression(pooling):
     assert reg.predict(X).shape == (32,)
     if pooling == "attention":
         assert reg.module_.attention is not None
+
+
+def test_auto_pooling_takes_the_maximum_over_patches_and_the_last_state_otherwise():
+    rng = np.random.RandomState(0)
+    fit = dict(hidden_size=4, max_epochs=1, random_state=0)
+    long_X, short_X = rng.randn(8, 200, 1), rng.randn(8, 30, 1)
+    labels = np.arange(8) % 2
+    patched = RNNClassifier(**fit).fit(long_X, labels)
+    assert patched.patch_size_ > 1 and patched.pooling_ == "max"
+    assert patched.module_.pooling == "max"
+    assert RNNClassifier(**fit).fit(short_X, labels).pooling_ == "last"
+    assert RNNClassifier(patch_size=None, **fit).fit(long_X, labels).pooling_ == "last"
+    assert RNNClassifier(pooling="mean", **fit).fit(long_X, labels).pooling_ == "mean"
+    per_timestep = RNNClassifier(**fit).fit(long_X, (long_X[..., 0] > 0).astype(int))
+    assert per_timestep.pooling_ == "last"

@@ -45,12 +45,15 @@ patch_size : int, "auto" or None, default="auto"
         int and ``"auto"`` leaves them alone. ``"auto"`` leaves sequences of up to 64
         timesteps alone and cuts longer ones into about 32 patches, counted on the median
         training length (``patch_size_`` tells which). None or 1: one timestep per step.
-    pooling : {"last", "mean", "max", "attention"}, default="last"
+    pooling : {"auto", "last", "mean", "max", "attention"}, default="auto"
         How a per-sequence output reads the top layer's hidden outputs, over real timesteps
         only: the final hidden state (both directions' with ``bidirectional``), their mean,
         their element-wise maximum, or an attention-weighted mean (a learned score per step,
-        softmax over the real steps). Per-timestep outputs read each timestep's own hidden
-        state and ignore it.
+        softmax over the real steps). ``"auto"`` takes ``"max"`` for sequences read in patches
+        (``patch_size_ > 1``): long sequences, where evidence early on should not have to
+        survive every later step to reach the output; and ``"last"`` for sequences read one
+        timestep per step. ``pooling_`` tells which. Per-timestep outputs read each timestep's
+        own hidden state and ignore it.
     instance_norm : bool or "auto", default="auto"
         Standardize each sequence by its own mean and standard deviation (per feature, over its
         real timesteps) and give the network that mean and the log of that standard deviation

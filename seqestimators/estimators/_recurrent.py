@@ -65,7 +65,7 @@ class RecurrentMixin(SequenceNetMixin):
     _parameter_constraints = {
         **SequenceNetMixin._parameter_constraints,
         "patch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
-        "pooling": [StrOptions(set(POOLINGS))],
+        "pooling": [StrOptions({*POOLINGS, "auto"})],
         "instance_norm": ["boolean", StrOptions({"auto"})],
     }
 
@@ -96,8 +96,14 @@ class RecurrentMixin(SequenceNetMixin):
             return auto_patch_size(self.fit_median_n_timesteps_)
         return int(self.patch_size)
 
+    def _resolve_pooling(self):
+        if self.pooling != "auto":
+            return self.pooling
+        return "max" if self.output_ == "last" and self.patch_size_ > 1 else "last"
+
     def _module_kwargs(self):
         self.patch_size_ = self._resolve_patch_size()
+        self.pooling_ = self._resolve_pooling()
         self.instance_norm_ = self._resolve_instance_norm()
         return {
             "input_size": self.input_size_,
@@ -110,7 +116,7 @@ class RecurrentMixin(SequenceNetMixin):
             "output": self.output_,
             "learned_initial_state": self._state_policy.learned_initial_state,
             "patch_size": self.patch_size_,
-            "pooling": self.pooling,
+            "pooling": self.pooling_,
             "instance_norm": self.instance_norm_,
             **self._target_scaling_kwargs(),
         }
@@ -164,7 +170,7 @@ class RNNClassifier(SequenceClassifierMixin, RecurrentMixin, NeuralNetClassifier
 
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, bidirectional=False,
                  dropout=0.0, state_policy="reset", tbptt_steps=None, accumulate_steps=1,
-                 output="auto", patch_size="auto", pooling="last", instance_norm="auto",
+                 output="auto", patch_size="auto", pooling="auto", instance_norm="auto",
                  max_epochs=MAX_EPOCHS, n_iter_no_change=10, tol=1e-4, early_stopping=False,
                  validation_fraction=0.1, lr=0.01, batch_size=32, predict_batch_size=256,
                  optimizer=torch.optim.Adam, criterion=torch.nn.CrossEntropyLoss,
@@ -219,7 +225,7 @@ class RNNRegressor(SequenceRegressorMixin, RecurrentMixin, NeuralNetRegressor):
 
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, bidirectional=False,
                  dropout=0.0, state_policy="reset", tbptt_steps=None, accumulate_steps=1,
-                 output="auto", patch_size="auto", pooling="last", instance_norm="auto",
+                 output="auto", patch_size="auto", pooling="auto", instance_norm="auto",
                  standardize_targets=True,
                  max_epochs=MAX_EPOCHS, n_iter_no_change=10, tol=1e-4, early_stopping=False,
                  validation_fraction=0.1, lr=0.01, batch_size=32, predict_batch_size=256,
