@@ -85,7 +85,8 @@ def load(name):
     lengths = [len(x) for x in (*X, *X_test)]
     n_features = (X[0] if isinstance(X, list) else X[0]).shape[-1]
     info = {"n_train": len(X), "n_test": len(X_test), "min_length": int(min(lengths)),
-            "max_length": int(max(lengths)), "n_features": int(n_features),
+            "max_length": int(max(lengths)),
+            "median_length": int(np.median([len(x) for x in X])), "n_features": int(n_features),
             "task": DATASETS[name][1]}
     if info["task"] == "classification":
         info["n_classes"] = len(np.unique(y))
@@ -99,11 +100,12 @@ def to_aeon(X):
     return np.ascontiguousarray(np.transpose(np.asarray(X, dtype=float), (0, 2, 1)))
 
 
-def patch_choices(max_length):
-    """Patch sizes giving about 128, 64, 32 and 16 recurrent steps (1, 2, 4 for short sets)."""
-    if max_length <= 64:
+def patch_choices(length):
+    """Patch sizes giving about 128, 64, 32 and 16 recurrent steps for a training sequence of
+    the median ``length`` (1, 2, 4 for short sets), as ``patch_size="auto"`` counts them."""
+    if length <= 64:
         return [1, 2, 4]
-    return sorted({max(1, round(max_length / steps)) for steps in (128, 64, 32, 16)})
+    return sorted({max(1, round(length / steps)) for steps in (128, 64, 32, 16)})
 
 
 # ---------------------------------------------------------------------------- scoring
@@ -224,7 +226,7 @@ def run_search(data, n_trials, max_epochs, timeout):
 
     X, y, X_test, y_test, info = data
     estimator = pipeline("rnn", info["task"], 0, max_epochs)
-    patches = patch_choices(info["max_length"])
+    patches = patch_choices(info["median_length"])
     space = default_param_distributions(estimator, patch_size=patches, pooling=POOLINGS)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=Warning)
