@@ -20,7 +20,8 @@ The checks, in order:
 ``gradient_flow``   vanishing or exploding gradients through time
 ``state_policy``    ``"carry"`` on independent sequences
 ``truncation``      ``tbptt_steps`` or ``partial_fit`` chunks shorter than the dependency
-``scaling``         inputs or regression targets far from unit scale, targets out of reach
+``scaling``         inputs or regression targets far from unit scale, targets out of reach,
+                    per-sequence amplitudes that differ by orders of magnitude
 ``fit_gap``         training against validation score: over- or underfitting
 ==================  ============================================================================
 
@@ -779,16 +780,40 @@ def _reachable_range(net):
     b = head.bias.detach().double().cpu().numpy() if head.bias is not None else 0.0
     reach = np.abs(W).sum(axis=1)  # hidden outputs of tanh cells lie in (-1, 1)
     low, high = b - reach, b + reach
-    scale = getattr(module, "target_scale", None)
-    if scale is not None:
-        s = scale.detach().double().cpu().numpy()
-        m = module.target_mean.detach().double().cpu().numpy()
+    scaling = getattr(module, "target_scaling", None)
+    if scaling is not None:
+        s = scaling.scale.detach().double().cpu().numpy()
+        m = scaling.mean.detach().double().cpu().numpy()
         low, high = low * s + m, high * s + m
     return low, high
 
 
 def _standardizes(net):
+    """Whether the estimator standardizes its inputs and targets itself (the forecaster)."""
     return bool(getattr(net, "standardize", False))
+
+
+def _standardizes_targets(net):
+    return _standardizes(net) or getattr(net, "target_scale_", None) is not None
+
+
+#: Per-sequence standard deviations whose 90th percentile is this many times their 10th:
+#: amplitudes one global scaling cannot even out.
+AMPLITUDE_SPREAD = 100.0
+
+
+def _amplitude_spread(data):
+    """Per feature, the 90th over the 10th percentile of the sequences' standard deviations."""
+    if data.ragged:
+        stds = np.stack([np.asarray(x, dtype=np.float64).reshape(len(x), -1).std(axis=0)
+                         for x in data.X])
+    else:
+        X = np.asarray(data.X, dtype=np.float64)
+        real = np.arange(X.shape[1])[None, :] < np.asarray(data.lengths)[:, None]
+        stds = np.stack([X[i, real[i]].std(axis=0) for i in range(len(X))])
+    high = np.percentile(stds, 90, axis=0)
+    low = np.percentile(stds, 10, axis=0)
+    return np.where(low > 0, high / np.where(low > 0, low, 1.0), np.where(high > 0, np.inf, 1.0))
 
 
 def _real_values(data, what):
@@ -819,13 +844,22 @@ def _check_scaling(net, data, *, preprocessed):
         if len(tiny):
             problems.append(f"input feature(s) {tiny.tolist()} vary by only "
                             f"{std[tiny].min():.2g}")
+    per_sequence = getattr(net, "output_", None) == "last"
+    if per_sequence and not getattr(net, "instance_norm_", False):
+        spread = _amplitude_spread(data)
+        wide = np.flatnonzero(spread > AMPLITUDE_SPREAD)
+        if len(wide):
+            problems.append(
+                f"the sequences' amplitudes differ {spread[wide].max():.3g}-fold (90th over 10th "
+                f"percentile of their standard deviations, feature(s) {wide.tolist()}), which "
+                "one global scaling cannot even out")
     if not is_classifier(net):
         y = _real_values(data, "y")
         y_mean, y_std = y.mean(axis=0), y.std(axis=0)
         y_size = np.maximum(np.abs(y_mean), y_std)
         evidence.append(f"targets: mean {_fmt(y_mean)}, std {_fmt(y_std)}, range "
                         f"[{_fmt(y.min(axis=0))}, {_fmt(y.max(axis=0))}]")
-        if not standardized:
+        if not _standardizes_targets(net):
             if np.any(y_size > 5):
                 problems.append(f"regression targets reach {y_size.max():.3g} while "
                                 f"{type(net).__name__} does not standardize them")
@@ -849,12 +883,19 @@ def _check_scaling(net, data, *, preprocessed):
     if not problems:
         return _finding("scaling", "ok", text)
     advice = []
-    if any("input" in p for p in problems):
+    if any(p.startswith("input") for p in problems):
         advice.append("scale the inputs: make_pipeline(SequenceScaler(), estimator)")
+    if any("amplitudes" in p for p in problems):
+        advice.append("instance_norm=True: each sequence standardized by its own mean and "
+                      "standard deviation, which the network also reads")
     if any("target" in p for p in problems):
-        advice.append("standardize the targets (y - mean) / std before fit and invert "
-                      "predictions, or use RNNForecaster(standardize=True) for one-step "
-                      "forecasts")
+        if _standardizes_targets(net):
+            advice.append("the output cannot reach the targets yet, although they are "
+                          "standardized: train longer (see the convergence check)")
+        else:
+            advice.append("standardize the targets: standardize_targets=True (RNNRegressor), "
+                          "standardize=True (RNNForecaster), or (y - mean) / std before fit "
+                          "with predictions inverted")
     return _finding("scaling", "fail" if fails else "warn", text + ": " + "; ".join(problems),
                     "; ".join(advice))
 

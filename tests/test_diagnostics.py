@@ -103,12 +103,43 @@ def ball():
 def test_unscaled_regression_fails_scaling(ball):
     X, y = ball
     # Heights in centimetres: inputs and targets in the hundreds, no standardization.
-    diagnosis = diagnose(RNNRegressor(hidden_size=8, max_epochs=5, random_state=0),
-                         X * 100, y * 100)
+    diagnosis = diagnose(RNNRegressor(hidden_size=8, max_epochs=5, standardize_targets=False,
+                                      random_state=0), X * 100, y * 100)
     finding = diagnosis["scaling"]
     assert finding["status"] == "fail"
     assert "outside the range the output can reach" in finding["evidence"]
+    assert "does not standardize them" in finding["evidence"]
     assert "SequenceScaler" in finding["advice"]
+    assert "standardize_targets=True" in finding["advice"]
+
+
+def test_a_regressor_that_standardizes_its_targets_is_not_blamed_for_their_scale(ball):
+    X, y = ball
+    diagnosis = diagnose(RNNRegressor(hidden_size=8, max_epochs=5, random_state=0),
+                         X * 100, y * 100)
+    finding = diagnosis["scaling"]
+    assert "does not standardize" not in finding["evidence"]
+    assert "standardize_targets=True" not in finding["advice"]
+    # The reachable range is read in the targets' units, through the network's own scaling.
+    low, high = (float(v) for v in
+                 finding["evidence"].split("can reach [")[1].split("]")[0].split(", "))
+    assert 100 < low < high
+
+
+def test_amplitudes_apart_by_orders_of_magnitude_point_to_instance_norm():
+    rng = np.random.RandomState(0)
+    y = rng.randint(0, 2, size=96)
+    t = np.arange(30)
+    waves = np.where(y[:, None] == 1, np.sign(np.sin(t / 3)), np.sin(t / 3))
+    X = (10.0 ** rng.uniform(-3, 2, size=(96, 1)) * waves)[:, :, None]
+    pipe = make_pipeline(SequenceScaler(), RNNClassifier(hidden_size=4, max_epochs=3,
+                                                         instance_norm=False, random_state=0))
+    finding = diagnose(pipe, X, y)["scaling"]
+    assert finding["status"] == "warn"
+    assert "amplitudes differ" in finding["evidence"]
+    assert "instance_norm=True" in finding["advice"]
+    pipe.set_params(rnnclassifier__instance_norm="auto")
+    assert "amplitudes" not in diagnose(pipe, X, y)["scaling"]["evidence"]
 
 
 def test_scaled_regression_is_clean(ball):
