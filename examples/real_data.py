@@ -10,7 +10,9 @@ The story, in four steps:
 1. **Defaults.** ``make_pipeline(SequenceScaler(), RNNClassifier(random_state=0))``, nothing
    tuned: ``fit`` trains until the training loss stops improving (``n_iter_no_change=10``
    epochs without a gain of ``tol``; the learning rate is halved on each plateau first), and
-   the 150 steps are read in patches of 5 (``patch_size="auto"``: about 32 recurrent steps).
+   the 150 steps are read in patches of 5 (``patch_size="auto"``: about 32 recurrent steps),
+   pooled by their maximum (``pooling="auto"``), each sequence standardized by its own level
+   and amplitude, which the network also reads (``instance_norm="auto"``).
 2. **Search.** :func:`seqestimators.search.optuna_search` over cell, hidden size, state policy,
    layers, learning rate, patch size and pooling: 20 trials of 3-fold CV on the training split,
    pruned on a held-out 20 % of each fold.
@@ -126,7 +128,8 @@ def run(n_trials=20, random_state=0):
     net = defaults[-1]
     rows.append({"model": "RNNClassifier defaults", "accuracy": defaults.score(X_test, y_test),
                  "epochs": net.n_iter_, "seconds": time.perf_counter() - start,
-                 "settings": f"lstm 32, patch_size_={net.patch_size_}, pooling=last"})
+                 "settings": f"lstm 32, patch_size_={net.patch_size_}, pooling_={net.pooling_}, "
+                             f"instance_norm_={net.instance_norm_}"})
     models["defaults"] = defaults
 
     status(f"Optuna search, {n_trials} trials of 3-fold CV (pruned)...")
