@@ -58,10 +58,14 @@ def fit_time(args):
 ADDING_CONFIGS = {
     "lstm, patch None": {"patch_size": None},
     "lstm, patch 10": {"patch_size": 10},
-    "lstm, patch auto (31)": {"patch_size": "auto"},
-    "lstm, patch auto, mean pooling": {"patch_size": "auto", "pooling": "mean"},
-    "lstm, patch auto, attention pooling": {"patch_size": "auto", "pooling": "attention"},
-    "gru, patch auto": {"patch_size": "auto", "cell": "gru"},
+    "defaults (patch auto 31, pooling auto = max, instance_norm)": {},
+    "defaults, instance_norm=False": {"instance_norm": False},
+    "defaults, pooling last": {"pooling": "last"},
+    "defaults, pooling mean": {"pooling": "mean"},
+    "defaults, pooling attention": {"pooling": "attention"},
+    "defaults, gru": {"cell": "gru"},
+    "defaults, num_layers=2": {"num_layers": 2},
+    "defaults, lr=0.003": {"lr": 0.003},
 }
 
 

@@ -24,13 +24,15 @@ def test_patches_end_with_each_sequences_last_timestep():
     assert none is None and torch.equal(unpadded, patches[:1])
 
 
+@pytest.mark.parametrize("instance_norm", [False, True])
 @pytest.mark.parametrize("pooling", ["last", "mean", "max", "attention"])
 @pytest.mark.parametrize("patch_size", [1, 4])
-def test_padding_never_reaches_a_pooled_output(pooling, patch_size):
+def test_padding_never_reaches_a_pooled_output(pooling, patch_size, instance_norm):
     torch.manual_seed(0)
     net = RecurrentNetwork(2, 3, cell="gru", hidden_size=8, output="last", pooling=pooling,
-                           patch_size=patch_size).eval()
-    X = torch.randn(3, 13, 2)
+                           patch_size=patch_size, instance_norm=instance_norm).eval()
+    # Amplitudes apart by orders of magnitude: the instance statistics must read real steps.
+    X = torch.randn(3, 13, 2) * torch.tensor([1.0, 30.0, 0.01])[:, None, None]
     lengths = torch.tensor([13, 9, 6])
     with torch.no_grad():
         batched, _ = net(X, lengths=lengths, need_final_state=False)
