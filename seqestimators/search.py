@@ -70,6 +70,7 @@ __all__ = [
     "StudyMismatchError",
     "create_study",
     "default_param_distributions",
+    "estimator_params_in",
     "make_storage",
     "optuna_search",
 ]
@@ -106,7 +107,8 @@ def default_param_distributions(estimator=None, *, per_sequence_output=False, **
     ``num_layers``       1 to 2
     ``lr``               1e-3 to 1e-1, log scale
     ``patch_size``       ``"auto"``, None, 4, 8, 16 (per-sequence outputs only)
-    ``pooling``          ``"last"``, ``"mean"``, ``"max"``, ``"attention"`` (per-sequence outputs)
+    ``pooling``          ``"auto"``, ``"last"``, ``"mean"``, ``"max"``, ``"attention"`` (per-sequence
+                         outputs only)
     ===================  ==========================================================
 
     Parameters
@@ -155,7 +157,7 @@ def default_param_distributions(estimator=None, *, per_sequence_output=False, **
     }
     if per_sequence_output:
         space["patch_size"] = CategoricalDistribution(("auto", None, 4, 8, 16))
-        space["pooling"] = CategoricalDistribution(("last", "mean", "max", "attention"))
+        space["pooling"] = CategoricalDistribution(("auto", "last", "mean", "max", "attention"))
     prefix = ""
     if estimator is not None:
         net, prefix = _final_estimator(estimator)
@@ -207,6 +209,51 @@ def _suggest(trial, name, distribution):
         f"Unsupported distribution for {name!r}: {distribution!r}. Use a "
         "CategoricalDistribution, IntDistribution or FloatDistribution."
     )
+
+
+def _holds(distribution, value):
+    """Whether ``value`` is one ``distribution`` can suggest."""
+    if isinstance(distribution, CategoricalDistribution):
+        return any(type(value) is type(choice) and value == choice
+                   for choice in distribution.choices)
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return False
+    if isinstance(distribution, IntDistribution) and not isinstance(value, Integral):
+        return False
+    return distribution.low <= value <= distribution.high
+
+
+def estimator_params_in(distributions, estimator):
+    """The estimator's own values of the searched parameters, when the space holds them all.
+
+    Parameters
+    ----------
+    distributions : dict of str to optuna.distributions.BaseDistribution
+        The search space, with the names ``estimator.get_params()`` uses.
+    estimator : estimator instance
+
+    Returns
+    -------
+    params : dict or None
+        ``{name: value}`` for every searched name, or None when a value lies outside its
+        distribution (or the estimator has no such parameter).
+
+    Examples
+    --------
+    >>> from seqestimators import RNNClassifier
+    >>> from seqestimators.search import default_param_distributions, estimator_params_in
+    >>> estimator_params_in(default_param_distributions(), RNNClassifier())
+    {'cell': 'lstm', 'hidden_size': 32, 'state_policy': 'reset', 'num_layers': 1, 'lr': 0.01}
+    >>> estimator_params_in(default_param_distributions(), RNNClassifier(hidden_size=20)) is None
+    True
+    """
+    values = estimator.get_params(deep=True)
+    params = {}
+    for name, distribution in distributions.items():
+        if name not in values or not _holds(distribution, values[name]):
+            return None
+        params[name] = values[name]
+    return params
 
 
 # ---------------------------------------------------------------------------------- storages
@@ -753,6 +800,12 @@ class SequenceSearchCV(OptunaSearchCV):
         Optuna study callbacks ``callback(study, frozen_trial)``.
     verbose : int, default=0
         0 logs only Optuna's warnings (failed trials), 1 every finished trial.
+    start_from_estimator : bool, default=True
+        Make the first trial of a new study the estimator's own values of the searched
+        parameters (:func:`estimator_params_in`; with the default space and estimator: the
+        defaults), when the space holds every one of them; otherwise the sampler draws all
+        trials. The search then knows how well the defaults do, and its best CV score is never
+        below theirs. Such a trial has the user attribute ``start_from_estimator``.
 
     Attributes
     ----------
@@ -826,6 +879,7 @@ class SequenceSearchCV(OptunaSearchCV):
         "refit": ["boolean"],
         "return_train_score": ["boolean"],
         "verbose": ["verbose"],
+        "start_from_estimator": ["boolean"],
     }
 
     def __init__(self, estimator, param_distributions=None, *, n_trials=20, cv=3, scoring=None,
@@ -833,7 +887,7 @@ class SequenceSearchCV(OptunaSearchCV):
                  random_state=None, sampler=None, pruner=None, monitor=None,
                  validation_fraction=0.2, heartbeat_interval=60, grace_period=None, max_retry=3,
                  refit=True, return_train_score=False, catch=(FloatingPointError,),
-                 callbacks=None, verbose=0):
+                 callbacks=None, verbose=0, start_from_estimator=True):
         # Only stores the parameters (OptunaSearchCV.__init__ validates and warns).
         self.estimator = estimator
         self.param_distributions = param_distributions
@@ -858,6 +912,7 @@ class SequenceSearchCV(OptunaSearchCV):
         self.catch = catch
         self.callbacks = callbacks
         self.verbose = verbose
+        self.start_from_estimator = start_from_estimator
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -932,6 +987,7 @@ class SequenceSearchCV(OptunaSearchCV):
                                         direction="maximize", load_if_exists=True)
             _check_direction(study)
             _check_fingerprint(study, fingerprint)
+            self._enqueue_estimator_params(study, distributions)
             budget = self._missing_trials(study)
             if budget is not None:
                 n_jobs = min(n_jobs, budget)  # no worker without a trial to run
@@ -1040,6 +1096,14 @@ class SequenceSearchCV(OptunaSearchCV):
                 "attribute 'duplicate_of'); lower n_trials, or use GridSearchCV or "
                 "optuna.samplers.BruteForceSampler to evaluate each parameter set once.",
                 UserWarning, stacklevel=3)
+
+    def _enqueue_estimator_params(self, study, distributions):
+        """A new study's first trial: the estimator's own values, when the space holds them."""
+        if not self.start_from_estimator or study.get_trials(deepcopy=False):
+            return
+        params = estimator_params_in(distributions, self.estimator)
+        if params is not None:
+            study.enqueue_trial(params, user_attrs={"start_from_estimator": True})
 
     def _missing_trials(self, study):
         """How many trials this fit should still run (None: no limit)."""

@@ -21,6 +21,7 @@ from seqestimators.search import (
     StudyMismatchError,
     create_study,
     default_param_distributions,
+    estimator_params_in,
     optuna_search,
 )
 
@@ -262,6 +263,48 @@ def test_n_trials_is_the_total_of_a_resumed_study(echo, tmp_path):
     third = optuna_search(small_classifier(max_epochs=2), X, y, n_trials=3, **kwargs)
     assert len(third.study_.trials) == 3
     assert third.best_params_ == second.best_params_
+
+
+def test_the_first_trial_is_the_estimators_own_parameters(echo, tmp_path):
+    X, y = echo
+    estimator = small_classifier(max_epochs=2, cell="gru", lr=0.02)
+    kwargs = dict(param_distributions=small_space(), cv=2, random_state=0,
+                  storage=f"sqlite:///{tmp_path / 'studies.db'}", study_name="echo")
+    search = optuna_search(estimator, X, y, n_trials=2, **kwargs)
+    first = search.study_.trials[0]
+    assert first.params == {"cell": "gru", "hidden_size": 8, "state_policy": "reset",
+                            "num_layers": 1, "lr": 0.02}
+    assert first.user_attrs["start_from_estimator"] is True
+    assert first.state == TrialState.COMPLETE
+    assert "start_from_estimator" not in search.study_.trials[1].user_attrs
+    # A resumed study does not queue it again.
+    resumed = optuna_search(estimator, X, y, n_trials=3, **kwargs)
+    marked = [t.number for t in resumed.study_.trials if t.user_attrs.get("start_from_estimator")]
+    assert marked == [0]
+
+
+def test_no_start_from_the_estimator_outside_the_space_or_when_turned_off(echo):
+    X, y = echo
+    outside = optuna_search(small_classifier(max_epochs=2, hidden_size=6), X, y,
+                            param_distributions=small_space(), n_trials=1, cv=2,
+                            random_state=0)
+    assert "start_from_estimator" not in outside.study_.trials[0].user_attrs
+    off = optuna_search(small_classifier(max_epochs=2), X, y, param_distributions=small_space(),
+                        n_trials=1, cv=2, random_state=0, start_from_estimator=False)
+    assert "start_from_estimator" not in off.study_.trials[0].user_attrs
+
+
+def test_estimator_params_in_reads_pipelines_and_checks_every_distribution():
+    pipe = make_pipeline(MemorylessClassifier(), RNNClassifier(lr=0.5))
+    space = default_param_distributions(pipe)
+    assert estimator_params_in(space, pipe) is None  # lr=0.5 is above the space's 0.1
+    pipe.set_params(rnnclassifier__lr=0.05)
+    params = estimator_params_in(space, pipe)
+    assert params["rnnclassifier__lr"] == 0.05 and params["rnnclassifier__cell"] == "lstm"
+    per_sequence = default_param_distributions(RNNClassifier(), per_sequence_output=True)
+    assert estimator_params_in(per_sequence, RNNClassifier())["pooling"] == "auto"
+    assert estimator_params_in({"hidden_size": IntDistribution(4, 64)},
+                               RNNClassifier(hidden_size=True)) is None
 
 
 def test_same_seed_same_study(echo):
