@@ -10,8 +10,9 @@ For each dataset (standard train/test split of its archive), on the test split:
 * **search**: :func:`seqestimators.search.optuna_search` on the same pipeline, 20 trials, 3-fold
   CV on the training split, pruning on, ``random_state=0``, no storage, over the default space
   (cell, hidden size, state policy, layers, learning rate) plus ``patch_size`` (patches giving
-  about 128, 64, 32 and 16 recurrent steps; 32 is what ``"auto"`` picks) and ``pooling``; the
-  refitted best pipeline is scored;
+  about 128, 64, 32 and 16 recurrent steps; 32 is what ``"auto"`` picks and is named so) and
+  ``pooling`` (``"auto"`` and the four poolings); the first trial is the defaults
+  (``start_from_estimator``); the refitted best pipeline is scored;
 * **memoryless**: ``MemorylessClassifier`` / ``MemorylessRegressor`` in the same pipeline (a
   per-sequence output sees only the last timestep): what a model without memory reaches;
 * **1-NN DTW**: aeon's ``KNeighborsTimeSeriesClassifier(distance="dtw")`` (full warping
@@ -66,7 +67,7 @@ DATASETS = {
 PARTS = ("defaults", "memoryless", "dtw", "minirocket", "search")
 LABELS = {"defaults": "defaults", "search": "search", "memoryless": "memoryless",
           "dtw": "1-NN DTW", "minirocket": "MiniRocket"}
-POOLINGS = ["last", "mean", "max", "attention"]
+POOLINGS = ["auto", "last", "mean", "max", "attention"]
 
 
 def status(text):
@@ -222,12 +223,16 @@ def _trial_status(study, trial):
 
 
 def run_search(data, n_trials, max_epochs, timeout):
+    from seqestimators.estimators._recurrent import auto_patch_size
     from seqestimators.search import default_param_distributions, optuna_search
 
     X, y, X_test, y_test, info = data
     estimator = pipeline("rnn", info["task"], 0, max_epochs)
     patches = patch_choices(info["median_length"])
-    space = default_param_distributions(estimator, patch_size=patches, pooling=POOLINGS)
+    # "auto" (the defaults, the search's first trial) stands for the size it picks.
+    auto = auto_patch_size(info["median_length"])
+    patch_sizes = ["auto", *(p for p in patches if p != auto)]
+    space = default_param_distributions(estimator, patch_size=patch_sizes, pooling=POOLINGS)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=Warning)
         search = optuna_search(estimator, X, y, param_distributions=space, n_trials=n_trials,
@@ -242,7 +247,7 @@ def run_search(data, n_trials, max_epochs, timeout):
         "best_cv_score": float(search.best_score_),
         "n_trials": len(states), "n_complete": states.count("COMPLETE"),
         "n_pruned": states.count("PRUNED"), "n_failed": states.count("FAIL"),
-        "patch_choices": patches, "refit_epochs": int(best[-1].n_iter_),
+        "patch_choices": patch_sizes, "refit_epochs": int(best[-1].n_iter_),
         "refit_seconds": round(float(search.refit_time_), 1),
     })
     return result
