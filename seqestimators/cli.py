@@ -604,18 +604,21 @@ _RESULT_SETTINGS = ("n_samples", "n_timesteps", "task_param", "cells", "hidden_s
                     "lr", "seed", "sampler", "pruning")
 
 
-def _default_study_name(task, args):
+def _default_study_name(task, args, estimator):
     """``TASK-HASH``: the task and a short hash of every setting that changes results.
 
     An identical command resumes its study; changing the data (``--n-samples``,
-    ``--task-param``, ...), the search space, the training or the sampler starts another one
-    in the same storage. ``--trials``, ``--timeout``, ``--jobs``, ``--device`` and the output
-    options do not change the name.
+    ``--task-param``, ...), the search space, the training, the sampler or the estimator's
+    parameters (new defaults of a new release included) starts another one in the same
+    storage. ``--trials``, ``--timeout``, ``--jobs``, ``--device`` and the output options do not
+    change the name.
     """
     import hashlib
     import json
 
-    settings = {"task": task.name}
+    from .search import _estimator_fingerprint
+
+    settings = {"task": task.name, "estimator": _estimator_fingerprint(estimator)}
     for name in _RESULT_SETTINGS:
         value = getattr(args, name)
         if name == "task_param":
@@ -640,6 +643,8 @@ def _error(args, message):
 
 
 def _cmd_study(args):
+    import warnings
+
     import optuna
 
     from .results import results_frame
@@ -653,7 +658,7 @@ def _cmd_study(args):
     if storage is None:
         storage = "sqlite:///" + (Path(args.output).resolve() / "study.db").as_posix()
         shown_storage = "sqlite:///" + (Path(args.output) / "study.db").as_posix()
-    study_name = args.study_name or _default_study_name(task, args)
+    study_name = args.study_name or _default_study_name(task, args, estimator)
     with _quiet_warnings():
         done = _n_finished_trials(storage, study_name)
     print(f"task {task.name}: X {_shape(train.data)}, y {_shape(train.target)}; "
@@ -672,7 +677,10 @@ def _cmd_study(args):
     progress = _ProgressBar(args.trials, initial=min(done, args.trials),
                             enabled=args.progress and args.jobs == 1 and done < args.trials)
     try:
-        with _quiet_warnings():
+        with _quiet_warnings(), warnings.catch_warnings():
+            # A trial stopped by --max-epochs is a choice of the command, not news for every
+            # fold; the refitted model's own note says whether more epochs might score higher.
+            warnings.filterwarnings("ignore", message=".*training has not converged")
             search = optuna_search(
                 estimator, train.data, train.target, param_distributions=distributions,
                 n_trials=args.trials, cv=args.cv, storage=storage, study_name=study_name,

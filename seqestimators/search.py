@@ -558,6 +558,19 @@ def _data_fingerprint(X, y, groups, fit_params):
     return {"X": _describe(X), "y": _describe(y), "sha256": digest.hexdigest()}
 
 
+def _estimator_fingerprint(estimator):
+    """The estimator's class and parameters as strings, as a study's fingerprint records them.
+
+    ``device``, ``num_threads`` and ``verbose`` are left out: they do not change results.
+    """
+    return {
+        "class": _dotted(type(estimator)),
+        **{name: _stable_str(value)
+           for name, value in sorted(estimator.get_params(deep=False).items())
+           if name not in _EXECUTION_PARAMS},
+    }
+
+
 def _fingerprint(estimator, distributions, X, y, groups, fit_params, splits, scoring,
                  validation_share):
     """What a study is run on, as a JSON-able dict of dicts of strings (see FINGERPRINT)."""
@@ -571,12 +584,7 @@ def _fingerprint(estimator, distributions, X, y, groups, fit_params, splits, sco
         "data": _data_fingerprint(X, y, groups, fit_params),
         "search space": {name: distribution_to_json(dist)
                          for name, dist in sorted(distributions.items())},
-        "estimator parameters": {
-            "class": _dotted(type(estimator)),
-            **{name: _stable_str(value)
-               for name, value in sorted(estimator.get_params(deep=False).items())
-               if name not in _EXECUTION_PARAMS},
-        },
+        "estimator parameters": _estimator_fingerprint(estimator),
         "cv": {
             "n_splits": str(len(splits)),
             "splits sha256": split_digest.hexdigest(),

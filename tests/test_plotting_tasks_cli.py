@@ -391,3 +391,20 @@ def test_cli_grid_searches_patch_size_and_pooling(tmp_path):
     assert len(frame) == 4
     assert set(frame["pooling"]) == {"last", "mean"}
     assert set(frame["patch_size"].fillna(0).astype(int)) == {0, 8}
+
+
+def test_the_default_study_name_follows_the_estimators_parameters():
+    # New defaults of a new release start a new study instead of refusing the stored one.
+    from types import SimpleNamespace
+
+    from seqestimators import RNNClassifier
+    from seqestimators.cli import _RESULT_SETTINGS, _default_study_name
+
+    task = SimpleNamespace(name="burst")
+    args = SimpleNamespace(**{name: None for name in _RESULT_SETTINGS})
+    name = _default_study_name(task, args, RNNClassifier())
+    assert name.startswith("burst-")
+    assert _default_study_name(task, args, RNNClassifier()) == name
+    assert _default_study_name(task, args, RNNClassifier(pooling="mean")) != name
+    # Execution settings do not change results, nor the name.
+    assert _default_study_name(task, args, RNNClassifier(num_threads=2, verbose=1)) == name
