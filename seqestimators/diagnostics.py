@@ -50,7 +50,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_sequence_targets, check_sequences
-from .sequences import unpad_sequences
+from .networks import sequence_moments
+from .sequences import pad_sequences, unpad_sequences
 from .state import get_state_policy
 
 __all__ = ["CHECKS", "Diagnosis", "diagnose", "diagnose_task"]
@@ -805,12 +806,12 @@ AMPLITUDE_SPREAD = 100.0
 def _amplitude_spread(data):
     """Per feature, the 90th over the 10th percentile of the sequences' standard deviations."""
     if data.ragged:
-        stds = np.stack([np.asarray(x, dtype=np.float64).reshape(len(x), -1).std(axis=0)
-                         for x in data.X])
+        X, _ = pad_sequences([np.asarray(x, dtype=np.float64).reshape(len(x), -1)
+                              for x in data.X])
     else:
         X = np.asarray(data.X, dtype=np.float64)
-        real = np.arange(X.shape[1])[None, :] < np.asarray(data.lengths)[:, None]
-        stds = np.stack([X[i, real[i]].std(axis=0) for i in range(len(X))])
+    _, stds = sequence_moments(torch.from_numpy(X), torch.as_tensor(data.lengths))
+    stds = stds.numpy()
     high = np.percentile(stds, 90, axis=0)
     low = np.percentile(stds, 10, axis=0)
     return np.where(low > 0, high / np.where(low > 0, low, 1.0), np.where(high > 0, np.inf, 1.0))
