@@ -80,7 +80,7 @@ class SequenceDataset(Dataset):
         return Xi, (y if y is not None else torch.zeros(X.shape[0]))
 
 
-def _resolve(dataset):
+def resolve_dataset(dataset):
     """The SequenceDataset under (possibly nested) ``Subset`` wrappers."""
     indices = None
     while isinstance(dataset, Subset):
@@ -112,7 +112,7 @@ class SequenceBatchIterator:
     """
 
     def __init__(self, dataset, batch_size=32, shuffle=False, drop_last=False):
-        self.dataset = _resolve(dataset)
+        self.dataset = resolve_dataset(dataset)
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.drop_last = drop_last

@@ -27,68 +27,11 @@ import contextlib
 import math
 import os
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["TASKS", "TASK_ALIASES", "Task", "build_parser", "main"]
 
-
-@dataclass(frozen=True)
-class Task:
-    """A built-in synthetic task: its generator, small-size arguments and a short description.
-
-    ``generator_name`` names a function of :mod:`seqestimators.datasets`; it is imported only
-    when the task is used (``generator``), so that building the parser imports nothing heavy.
-    """
-
-    name: str
-    generator_name: str
-    size_kwargs: dict
-    target_type: str
-    remember: str
-    plot_kwargs: dict = field(default_factory=dict)
-
-    @property
-    def generator(self) -> Callable:
-        """The generator function, e.g. :func:`seqestimators.datasets.make_burst`."""
-        from . import datasets
-
-        return getattr(datasets, self.generator_name)
-
-    def generate(self, n_samples, random_state=None, **kwargs):
-        """Call the generator with this task's small sizes; returns its Bunch."""
-        return self.generator(n_samples, **self.size_kwargs, random_state=random_state, **kwargs)
-
-
-def _tasks():
-    return {
-        task.name: task
-        for task in [
-            Task("burst", "make_burst", {}, "per-timestep binary",
-                 "whether the burst has already passed"),
-            Task("delayed_echo", "make_delayed_echo", {}, "per-timestep binary",
-                 "the input `delay` steps back", {"drawstyle": "steps-post"}),
-            Task("saturated_integral", "make_saturated_integral", {"n_timesteps": 200},
-                 "per-timestep continuous", "the running clipped sum of the inputs"),
-            Task("ball_trajectory", "make_ball_trajectory", {}, "per-timestep continuous",
-                 "the velocity (two past heights)"),
-            Task("degradation", "make_degradation", {}, "per-timestep continuous",
-                 "nothing with feedback; the history in closed loop",
-                 {"features": ["temperature", "humidity"], "secondary_y": True}),
-            Task("adding_problem", "make_adding_problem", {}, "per-sequence continuous",
-                 "the first marked value until the second"),
-            Task("copy_memory", "make_copy_memory", {"delay": 30}, "per-timestep 9-class",
-                 "10 symbols over the blank delay", {"drawstyle": "steps-post"}),
-            Task("flipflop", "make_flipflop", {}, "per-timestep 3-channel sign (-1/0/1)",
-                 "the sign of each channel's last pulse",
-                 {"drawstyle": "steps-post", "offset": 3.0}),
-        ]
-    }
-
-
-#: The built-in tasks, by name, in the order of the summary table.
-TASKS = _tasks()
+from .datasets.tasks import CLASSIFICATION_TASKS, TASK_ALIASES, TASKS, Task
 
 
 def _shape(a):
@@ -138,18 +81,6 @@ def _cmd_tasks(args):
 # --------------------------------------------------------------------------------------------
 # Searches on the built-in tasks: ``study`` (Optuna) and ``grid`` (GridSearchCV)
 # --------------------------------------------------------------------------------------------
-
-#: Short names accepted on the command line for the built-in tasks.
-TASK_ALIASES = {
-    "echo": "delayed_echo",
-    "integral": "saturated_integral",
-    "ball": "ball_trajectory",
-    "adding": "adding_problem",
-    "copy": "copy_memory",
-}
-
-#: Tasks with class labels as targets (searched with RNNClassifier); the others are regressions.
-_CLASSIFICATION_TASKS = {"burst", "delayed_echo", "copy_memory"}
 
 #: The per-epoch validation score of each kind of estimator.
 _SCORE_NAME = {True: "accuracy", False: "R²"}
@@ -260,7 +191,7 @@ def _task_data(task, args):
 def _make_estimator(task, args):
     from .estimators import RNNClassifier, RNNRegressor
 
-    cls = RNNClassifier if task.name in _CLASSIFICATION_TASKS else RNNRegressor
+    cls = RNNClassifier if task.name in CLASSIFICATION_TASKS else RNNRegressor
     return cls(max_epochs=args.max_epochs, batch_size=args.batch_size, lr=args.lr,
                device=args.device, random_state=args.seed)
 
@@ -502,7 +433,7 @@ def _report(args, search, estimator, frame, param_names, train, test, *, kind):
 
     out_dir = Path(args.output)
     task = TASKS[args.task]
-    is_classifier = task.name in _CLASSIFICATION_TASKS
+    is_classifier = task.name in CLASSIFICATION_TASKS
     score_name = _SCORE_NAME[is_classifier]
     _print_results(frame, param_names, optuna=kind == "study", score_name=score_name)
     sys.stdout.flush()
@@ -616,9 +547,9 @@ def _default_study_name(task, args, estimator):
     import hashlib
     import json
 
-    from .search import _estimator_fingerprint
+    from .search import estimator_fingerprint
 
-    settings = {"task": task.name, "estimator": _estimator_fingerprint(estimator)}
+    settings = {"task": task.name, "estimator": estimator_fingerprint(estimator)}
     for name in _RESULT_SETTINGS:
         value = getattr(args, name)
         if name == "task_param":
@@ -695,13 +626,13 @@ def _cmd_study(args):
     frame = results_frame(search)
     if not (frame["state"] == "COMPLETE").any():
         _print_results(frame, list(space), optuna=True,
-                       score_name=_SCORE_NAME[task.name in _CLASSIFICATION_TASKS])
+                       score_name=_SCORE_NAME[task.name in CLASSIFICATION_TASKS])
         return _error(args, f"no trial of the study {study_name!r} completed, so there is no "
                       "best configuration to refit (see the table; try --no-pruning or more "
                       "--max-epochs)")
     _report(args, search, estimator, frame, list(space), train, test, kind="study")
     if _any_carries(args.policies):
-        _print_carry_note(frame, "value", task.name in _CLASSIFICATION_TASKS)
+        _print_carry_note(frame, "value", task.name in CLASSIFICATION_TASKS)
     return 0
 
 
@@ -741,7 +672,7 @@ def _cmd_grid(args):
     frame = results_frame(search)
     _report(args, search, estimator, frame, list(grid), train, test, kind="grid")
     if _any_carries(args.policies):
-        _print_carry_note(frame, "mean_test_score", task.name in _CLASSIFICATION_TASKS)
+        _print_carry_note(frame, "mean_test_score", task.name in CLASSIFICATION_TASKS)
     return 0
 
 

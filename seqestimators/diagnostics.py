@@ -1221,7 +1221,7 @@ def diagnose_task(task, *, n_samples=256, n_timesteps=None, task_params=None,
         The diagnosis (see :func:`diagnose`).
     """
     from . import RNNClassifier, RNNRegressor
-    from .cli import _CLASSIFICATION_TASKS, TASK_ALIASES, TASKS
+    from .datasets.tasks import CLASSIFICATION_TASKS, TASK_ALIASES, TASKS
 
     name = TASK_ALIASES.get(task, task)
     if name not in TASKS:
@@ -1237,7 +1237,7 @@ def diagnose_task(task, *, n_samples=256, n_timesteps=None, task_params=None,
     if unknown:
         raise ValueError(f"{spec.generator.__name__} has no parameter(s) {', '.join(unknown)}")
     bunch = spec.generator(n_samples, random_state=random_state, **kwargs)
-    cls = RNNClassifier if name in _CLASSIFICATION_TASKS else RNNRegressor
+    cls = RNNClassifier if name in CLASSIFICATION_TASKS else RNNRegressor
     params = {"random_state": random_state, **(estimator_params or {})}
     estimator = cls(**params)
     return diagnose(estimator, bunch.data, bunch.target,

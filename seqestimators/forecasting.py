@@ -24,7 +24,7 @@ from sklearn.base import clone
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils import check_scalar
 
-from ._batching import _resolve
+from ._batching import resolve_dataset
 
 __all__ = [
     "WindowBatchIterator",
@@ -85,7 +85,7 @@ class WindowBatchIterator:
 
     def __init__(self, dataset, window_length, n_context, windows_per_epoch=None,
                  batch_size=32, shuffle=True):
-        self.dataset = _resolve(dataset)
+        self.dataset = resolve_dataset(dataset)
         self.window_length = int(window_length)
         self.n_context = int(n_context)
         self.windows_per_epoch = windows_per_epoch

@@ -439,7 +439,7 @@ class MemorylessNetwork(nn.Module):
         return out, None
 
 
-def _state_where(active, new, old):
+def state_where(active, new, old):
     """Rows of the state ``new`` where ``active`` (batch,), rows of ``old`` elsewhere."""
     if old is None:
         return new
@@ -800,7 +800,7 @@ class FeedbackNetwork(nn.Module):
             if active_all is not None and rnn_state is not None:
                 # Past its end, a padded sequence keeps its state and its last values.
                 active = active_all[:, t]
-                new_state = _state_where(active, new_state, rnn_state)
+                new_state = state_where(active, new_state, rnn_state)
                 out = torch.where(active[:, None], out, previous.to(out.dtype))
                 fed = torch.where(active[:, None], fed, previous_fed.to(fed.dtype))
                 if new_season is not None:

@@ -779,9 +779,9 @@ def plot_optimization_history(study_or_frame, *, direction=None, ylabel="objecti
     """
     import pandas as pd
 
-    from .results import _as_study
+    from .results import as_study
 
-    study = None if isinstance(study_or_frame, pd.DataFrame) else _as_study(study_or_frame)
+    study = None if isinstance(study_or_frame, pd.DataFrame) else as_study(study_or_frame)
     if study is not None and direction is None:
         if len(study.directions) > 1:
             raise ValueError("plot_optimization_history draws single-objective studies only.")

@@ -211,7 +211,7 @@ def _study_frame(study, params):
     return frame.reset_index(drop=True)
 
 
-def _as_study(obj):
+def as_study(obj):
     """The Optuna study behind ``obj`` (a Study or a fitted OptunaSearchCV), or None."""
     try:
         import optuna
@@ -331,7 +331,7 @@ def results_frame(search_or_study, *, params=None):
     rank_test_score           1
     Name: 0, dtype: object
     """
-    study = _as_study(search_or_study)
+    study = as_study(search_or_study)
     if study is not None:
         return _study_frame(study, params)
     if isinstance(search_or_study, type):

@@ -558,7 +558,7 @@ def _data_fingerprint(X, y, groups, fit_params):
     return {"X": _describe(X), "y": _describe(y), "sha256": digest.hexdigest()}
 
 
-def _estimator_fingerprint(estimator):
+def estimator_fingerprint(estimator):
     """The estimator's class and parameters as strings, as a study's fingerprint records them.
 
     ``device``, ``num_threads`` and ``verbose`` are left out: they do not change results.
@@ -584,7 +584,7 @@ def _fingerprint(estimator, distributions, X, y, groups, fit_params, splits, sco
         "data": _data_fingerprint(X, y, groups, fit_params),
         "search space": {name: distribution_to_json(dist)
                          for name, dist in sorted(distributions.items())},
-        "estimator parameters": _estimator_fingerprint(estimator),
+        "estimator parameters": estimator_fingerprint(estimator),
         "cv": {
             "n_splits": str(len(splits)),
             "splits sha256": split_digest.hexdigest(),

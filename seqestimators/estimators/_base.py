@@ -30,7 +30,7 @@ from skorch.callbacks import (
 from skorch.dataset import ValidSplit, unpack_data
 from skorch.utils import TeeGenerator, to_tensor
 
-from .._batching import _resolve
+from .._batching import resolve_dataset
 from .._validation import (
     check_input_shape,
     check_seed,
@@ -39,7 +39,7 @@ from .._validation import (
     record_input_shape,
 )
 from ..callbacks import ConvergenceCheck, DivergenceCheck, PlateauLRScheduler
-from ..networks import _state_where
+from ..networks import state_where
 from ..sequences import unpad_sequences
 from ..state import STATE_POLICIES, detach_state, get_state_policy, map_state, resize_state
 
@@ -501,7 +501,7 @@ class SequenceNetMixin:
             self._train_state = state
             step = self._accumulating_step((window, yi[:, start:stop]), **fit_params)
             final = detach_state(self._train_final)
-            state = final if lengths is None else _state_where(
+            state = final if lengths is None else state_where(
                 window_lengths.to(X.device) > 0, final, state)
             total = total + step["loss"].detach() * n_window
             n_real += n_window
@@ -689,7 +689,7 @@ class SequenceNetMixin:
         final_state : Tensor, tuple of Tensor or None
             The state after each sequence (with ``return_state=True``).
         """
-        dataset = _resolve(dataset)
+        dataset = resolve_dataset(dataset)
         module = self.module_
         device = self.device
         size = int(self.predict_batch_size)
@@ -796,6 +796,6 @@ class SequenceNetMixin:
 
 def _score_dataset(net, dataset, y=None):
     """Score of ``net`` on its own validation dataset (the per-epoch validation score)."""
-    dataset = _resolve(dataset)
+    dataset = resolve_dataset(dataset)
     outputs, _ = net._forward_dataset(dataset, fixed_batch=False)
     return net._score_outputs(outputs, dataset)
