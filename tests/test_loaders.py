@@ -20,7 +20,7 @@ from seqestimators.datasets import (
     load_tecator,
     load_uschange,
 )
-from seqestimators.datasets._loaders import _data_dir
+from seqestimators.datasets.loaders._files import data_dir as _data_dir
 
 FORECASTING_LOADERS = [load_airline, load_shampoo_sales, load_uschange]
 LOADERS = [

@@ -106,7 +106,7 @@ def test_wheel_ships_datasets_and_cards(tmp_path):
             load_japanese_vowels, load_osuleaf, load_plaid, load_shampoo_sales, load_tecator,
             load_uschange,
         )
-        from seqestimators.datasets._loaders import _data_dir
+        from seqestimators.datasets.loaders._files import data_dir as _data_dir
 
         site = Path(sys.argv[1]).resolve()
         assert Path(seqestimators.__file__).resolve().is_relative_to(site), seqestimators.__file__

@@ -269,9 +269,9 @@ def test_twelve_dimension_message(tmp_path):
 
 
 def test_shipped_archive_files_parse():
-    from seqestimators.datasets._loaders import _resource
+    from seqestimators.datasets.loaders._files import resource
 
-    with _resource("JapaneseVowels", "JapaneseVowels_TRAIN.ts").open("rb") as fh:
+    with resource("JapaneseVowels", "JapaneseVowels_TRAIN.ts").open("rb") as fh:
         X, y, meta = read_ts(fh, return_metadata=True)
     assert meta["problem_name"] == "JapaneseVowels"
     assert meta["dimensions"] == 12 and meta["equal_length"] is False

@@ -4,9 +4,15 @@ Generators (``make_*``) build the synthetic tasks behind the questions this proj
 loaders (``load_*``) read the small real datasets shipped with the package. All return a
 :class:`sklearn.utils.Bunch` (or ``(X, y)`` with ``return_X_y=True``) with ``X`` of shape
 ``(n_samples, n_timesteps, n_features)``.
+
+The generators live in :mod:`seqestimators.datasets.generators` and the loaders in
+:mod:`seqestimators.datasets.loaders`, one file per family; this package re-exports them all.
+:mod:`seqestimators.datasets.tasks` is the registry of the built-in tasks read by the command line
+and by diagnostics, and :func:`seqestimators.datasets.bunch.make_dataset_bunch` packages a dataset
+the way every generator and loader returns it.
 """
 
-from ._generators import (
+from .generators import (
     make_adding_problem,
     make_ball_trajectory,
     make_burst,
@@ -16,7 +22,7 @@ from ._generators import (
     make_flipflop,
     make_saturated_integral,
 )
-from ._loaders import (
+from .loaders import (
     load_airline,
     load_basic_motions,
     load_gunpoint,
@@ -27,8 +33,8 @@ from ._loaders import (
     load_shampoo_sales,
     load_tecator,
     load_uschange,
+    read_ts,
 )
-from ._ts_format import read_ts
 
 __all__ = [
     "load_airline",

@@ -1,0 +1,31 @@
+"""Loaders of the small real sequence datasets shipped with the package.
+
+The data files and their cards live in the repository's top-level ``datasets/`` folder, which the
+wheel ships as ``seqestimators/_data/``.
+
+One file per family: ``_uea`` (multivariate classification: JapaneseVowels, BasicMotions), ``_ucr``
+(univariate classification: GunPoint, ItalyPowerDemand, OSULeaf, PLAID), ``_regression`` (one
+target per sequence: Tecator) and ``_forecasting`` (single series for one-step-ahead forecasting:
+airline, shampoo sales, US change). ``_files`` finds the data folder, ``_archive`` reads a dataset's
+``.ts`` splits and ``_ts_format`` is the ``.ts`` reader.
+"""
+
+from ._forecasting import load_airline, load_shampoo_sales, load_uschange
+from ._regression import load_tecator
+from ._ts_format import read_ts
+from ._ucr import load_gunpoint, load_italy_power_demand, load_osuleaf, load_plaid
+from ._uea import load_basic_motions, load_japanese_vowels
+
+__all__ = [
+    "load_airline",
+    "load_basic_motions",
+    "load_gunpoint",
+    "load_italy_power_demand",
+    "load_japanese_vowels",
+    "load_osuleaf",
+    "load_plaid",
+    "load_shampoo_sales",
+    "load_tecator",
+    "load_uschange",
+    "read_ts",
+]
