@@ -14,6 +14,7 @@ from seqestimators.datasets import (
     load_gunpoint,
     load_italy_power_demand,
     load_japanese_vowels,
+    load_m1_yearly,
     load_osuleaf,
     load_plaid,
     load_shampoo_sales,
@@ -22,7 +23,7 @@ from seqestimators.datasets import (
 )
 from seqestimators.datasets.loaders._files import data_dir as _data_dir
 
-FORECASTING_LOADERS = [load_airline, load_shampoo_sales, load_uschange]
+FORECASTING_LOADERS = [load_airline, load_shampoo_sales, load_uschange, load_m1_yearly]
 LOADERS = [
     load_japanese_vowels,
     load_basic_motions,
@@ -51,7 +52,7 @@ JV_TEST_COUNTS = {"1": 31, "2": 35, "3": 88, "4": 44, "5": 29, "6": 24, "7": 40,
 def test_data_dir_holds_files_and_cards():
     folder = _data_dir()
     for name in ("JapaneseVowels", "BasicMotions", "Airline", "GunPoint", "ItalyPowerDemand",
-                 "OSULeaf", "PLAID", "Tecator", "ShampooSales", "Uschange"):
+                 "OSULeaf", "PLAID", "Tecator", "ShampooSales", "Uschange", "M1Yearly"):
         assert (folder / name / "README.md").is_file()
     assert (folder / "NOTICE.md").is_file()
 
@@ -246,7 +247,8 @@ def test_univariate_classification_sequences_are_z_normalized(loader):
 
 
 @pytest.mark.parametrize(
-    "loader", [load_gunpoint, load_italy_power_demand, load_osuleaf, load_tecator]
+    "loader",
+    [load_gunpoint, load_italy_power_demand, load_osuleaf, load_tecator],
 )
 def test_equal_length_none_is_concatenation(loader):
     both = loader()
@@ -378,6 +380,68 @@ def test_tecator_as_frame():
     assert bunch.frame.loc[0, "fat"].unique().tolist() == [46.3]
 
 
+# ------------------------------------------------------------------------------ M1 yearly
+
+
+def test_m1_yearly_whole_panel():
+    bunch = load_m1_yearly()
+    assert isinstance(bunch.data, list) and len(bunch.data) == 181
+    assert isinstance(bunch.target, list) and len(bunch.target) == 181
+    assert all(x.ndim == 2 and x.shape[1] == 1 and x.dtype == np.float64 for x in bunch.data)
+    assert_array_equal(bunch.lengths, [len(x) for x in bunch.data])
+    assert (bunch.lengths.min(), bunch.lengths.max(), bunch.lengths.sum()) == (14, 57, 4515 - 181)
+    assert bunch.series_names.tolist() == [f"T{k}" for k in range(1, 182)]
+    assert bunch.feature_names == ["value"] and bunch.target_names == ["value_next"]
+    assert bunch.DESCR.startswith("# M1 yearly")
+    for x, y, series, split in zip(bunch.data, bunch.target, bunch.series, bunch.split):
+        values = series.to_numpy()
+        assert_array_equal(x[:, 0], values[:-1])
+        assert_array_equal(y, values[1:])
+        assert split.tolist() == ["train"] * (len(y) - 6) + ["test"] * 6
+    first = bunch.series[0]
+    assert first.name == "value" and len(first) == 28
+    assert isinstance(first.index, pd.PeriodIndex) and first.index.freqstr.startswith("Y")
+    assert str(first.index[0]) == "1972" and first.index.name == "year"
+    assert first.iloc[:3].tolist() == [3600.0, 7700.0, 12300.0]
+    assert first.iloc[-1] == 1425090.0
+    # The 51st series' start year lost its last two digits in the archive (the card says so).
+    assert str(bunch.series[50].index[0]) == "1900"
+    values = np.concatenate([s.to_numpy() for s in bunch.series])
+    assert values.min() == 0.1 and values.max() == 47180900.0
+
+
+def test_m1_yearly_chronological_split():
+    train = load_m1_yearly(split="train")
+    test = load_m1_yearly(split="test")
+    both = load_m1_yearly()
+    assert len(train.data) == len(test.data) == 181
+    assert all(len(y) == 6 for y in test.target)
+    assert_array_equal(train.lengths, both.lengths - 6)
+    for tr, te, al in zip(train.series, test.series, both.series):
+        assert len(te) == 7 and len(tr) == len(al) - 6
+        assert tr.index[-1] == te.index[0]  # the test inputs start with the last training target
+        assert tr.index.max() < te.index[1:].min()
+    for k in (0, 90, 180):
+        assert_array_equal(
+            both.data[k], np.concatenate([train.data[k], test.data[k]])
+        )
+        assert test.data[k][0, 0] == train.target[k][-1]
+    X, y = load_m1_yearly(split="test", test_size=13, return_X_y=True)
+    assert {len(t) for t in y} == {13} and min(len(x) for x in X) == 13
+    for bad in (0, 14, 6.0, True, "6"):
+        with pytest.raises(ValueError, match="'test_size' parameter of load_m1_yearly"):
+            load_m1_yearly(test_size=bad)
+
+
+def test_m1_yearly_as_frame():
+    bunch = load_m1_yearly(split="test", as_frame=True)
+    assert bunch.data.shape == (181 * 6, 1)
+    assert list(bunch.data.index.names) == ["sample", "timestep"]
+    assert isinstance(bunch.target, pd.Series) and bunch.target.shape == (181 * 6,)
+    assert bunch.frame.shape == (181 * 6, 2)
+    assert bunch.frame.loc[0, "value_next"].iloc[-1] == 1425090.0
+
+
 # ------------------------------------------------------------------------- shampoo sales
 
 
@@ -494,11 +558,12 @@ def test_uschange_as_frame():
 def test_return_X_y(loader):
     bunch = loader(split="test")
     X, y = loader(split="test", return_X_y=True)
-    if isinstance(X, list):
-        assert all(np.array_equal(a, b) for a, b in zip(X, bunch.data))
-    else:
-        assert_array_equal(X, bunch.data)
-    assert_array_equal(y, bunch.target)
+    for got, expected in ((X, bunch.data), (y, bunch.target)):
+        if isinstance(got, list):
+            assert len(got) == len(expected)
+            assert all(np.array_equal(a, b) for a, b in zip(got, expected))
+        else:
+            assert_array_equal(got, expected)
 
 
 @pytest.mark.parametrize("loader", LOADERS)

@@ -34,12 +34,14 @@ if TYPE_CHECKING:  # the names below, imported on first use by __getattr__
         load_gunpoint,
         load_italy_power_demand,
         load_japanese_vowels,
+        load_m1_yearly,
         load_osuleaf,
         load_plaid,
         load_shampoo_sales,
         load_tecator,
         load_uschange,
         read_ts,
+        read_tsf,
     )
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "load_gunpoint",
     "load_italy_power_demand",
     "load_japanese_vowels",
+    "load_m1_yearly",
     "load_osuleaf",
     "load_plaid",
     "load_shampoo_sales",
@@ -62,6 +65,7 @@ __all__ = [
     "make_flipflop",
     "make_saturated_integral",
     "read_ts",
+    "read_tsf",
 ]
 
 _GENERATORS = frozenset(name for name in __all__ if name.startswith("make_"))

@@ -4,15 +4,19 @@ The data files and their cards live in the repository's top-level ``datasets/`` 
 wheel ships as ``seqestimators/_data/``.
 
 One file per family: ``_uea`` (multivariate classification: JapaneseVowels, BasicMotions), ``_ucr``
-(univariate classification: GunPoint, ItalyPowerDemand, OSULeaf, PLAID), ``_regression`` (one
-target per sequence: Tecator) and ``_forecasting`` (single series for one-step-ahead forecasting:
-airline, shampoo sales, US change). ``_files`` finds the data folder, ``_archive`` reads a dataset's
-``.ts`` splits and ``_ts_format`` is the ``.ts`` reader.
+(univariate classification: GunPoint, ItalyPowerDemand, OSULeaf, PLAID),
+``_regression`` (one target per sequence: Tecator),
+``_forecasting`` (single series for one-step-ahead forecasting: airline, shampoo sales, US change)
+and ``_panels`` (many short series: M1 yearly). ``_files`` finds the data folder, ``_archive``
+reads a dataset's ``.ts`` splits, ``_ts_format`` and ``_tsf_format`` are the readers of the
+``.ts`` (UEA & UCR) and ``.tsf`` (Monash forecasting) formats.
 """
 
 from ._forecasting import load_airline, load_shampoo_sales, load_uschange
+from ._panels import load_m1_yearly
 from ._regression import load_tecator
 from ._ts_format import read_ts
+from ._tsf_format import read_tsf
 from ._ucr import load_gunpoint, load_italy_power_demand, load_osuleaf, load_plaid
 from ._uea import load_basic_motions, load_japanese_vowels
 
@@ -22,10 +26,12 @@ __all__ = [
     "load_gunpoint",
     "load_italy_power_demand",
     "load_japanese_vowels",
+    "load_m1_yearly",
     "load_osuleaf",
     "load_plaid",
     "load_shampoo_sales",
     "load_tecator",
     "load_uschange",
     "read_ts",
+    "read_tsf",
 ]
