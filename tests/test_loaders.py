@@ -11,6 +11,8 @@ from sklearn.utils import Bunch
 from seqestimators.datasets import (
     load_airline,
     load_basic_motions,
+    load_cardano_sentiment,
+    load_covid_3month,
     load_gunpoint,
     load_italy_power_demand,
     load_japanese_vowels,
@@ -32,6 +34,8 @@ LOADERS = [
     load_osuleaf,
     load_plaid,
     load_tecator,
+    load_covid_3month,
+    load_cardano_sentiment,
     *FORECASTING_LOADERS,
 ]
 
@@ -52,7 +56,8 @@ JV_TEST_COUNTS = {"1": 31, "2": 35, "3": 88, "4": 44, "5": 29, "6": 24, "7": 40,
 def test_data_dir_holds_files_and_cards():
     folder = _data_dir()
     for name in ("JapaneseVowels", "BasicMotions", "Airline", "GunPoint", "ItalyPowerDemand",
-                 "OSULeaf", "PLAID", "Tecator", "ShampooSales", "Uschange", "M1Yearly"):
+                 "OSULeaf", "PLAID", "Tecator", "ShampooSales", "Uschange",
+                 "Covid3Month", "CardanoSentiment", "M1Yearly"):
         assert (folder / name / "README.md").is_file()
     assert (folder / "NOTICE.md").is_file()
 
@@ -248,7 +253,8 @@ def test_univariate_classification_sequences_are_z_normalized(loader):
 
 @pytest.mark.parametrize(
     "loader",
-    [load_gunpoint, load_italy_power_demand, load_osuleaf, load_tecator],
+    [load_gunpoint, load_italy_power_demand, load_osuleaf, load_tecator,
+     load_covid_3month, load_cardano_sentiment],
 )
 def test_equal_length_none_is_concatenation(loader):
     both = loader()
@@ -378,6 +384,72 @@ def test_tecator_as_frame():
     assert bunch.target.dtype == np.float64
     assert bunch.frame.shape == (4300, 2)
     assert bunch.frame.loc[0, "fat"].unique().tolist() == [46.3]
+
+
+# ------------------------------------------------------------- Covid3Month, CardanoSentiment
+
+# loader -> (n_timesteps, n_channels, n_train, n_test, feature_names, target_name, card title)
+REGRESSION = {
+    load_covid_3month: (84, 1, 140, 61, ["confirmed_cases"], "death_rate", "# Covid3Month"),
+    load_cardano_sentiment: (
+        24, 2, 74, 33, ["close_price", "volume"], "sentiment", "# CardanoSentiment"
+    ),
+}
+
+
+@pytest.mark.parametrize("loader", list(REGRESSION))
+@pytest.mark.parametrize("split", ["train", "test", None])
+def test_tser_regression_shapes(loader, split):
+    n_timesteps, n_channels, n_train, n_test, features, target, title = REGRESSION[loader]
+    n_samples = {"train": n_train, "test": n_test, None: n_train + n_test}[split]
+    bunch = loader(split=split)
+    assert bunch.data.shape == (n_samples, n_timesteps, n_channels)
+    assert bunch.data.dtype == np.float64 and bunch.target.dtype == np.float64
+    assert bunch.target.shape == (n_samples,)
+    assert "classes" not in bunch and "lengths" not in bunch
+    assert bunch.feature_names == features and bunch.target_names == [target]
+    assert np.isfinite(bunch.data).all() and np.isfinite(bunch.target).all()
+    assert bunch.DESCR.startswith(title)
+    assert bunch.split.shape == (n_samples,)
+
+
+def test_covid_3month_values():
+    train = load_covid_3month(split="train")
+    test = load_covid_3month(split="test")
+    # The card's figures.
+    assert train.target.min() == 0.0 and train.target.max() == pytest.approx(0.17647059)
+    assert train.target.mean() == pytest.approx(0.0369, abs=1e-4)
+    assert test.target.max() == pytest.approx(0.18181818)
+    assert (train.target == 0).sum() == 29 and (test.target == 0).sum() == 12
+    assert (train.data.min(), train.data.max()) == (0.0, 20341.0)
+    assert (train.data == np.round(train.data)).all()  # whole daily counts
+    assert train.target[:3].tolist() == pytest.approx([0.0, 0.07758621, 0.0])
+    # Predicting the training mean gives the RMSE the card states.
+    rmse = np.sqrt(np.mean((test.target - train.target.mean()) ** 2))
+    assert rmse == pytest.approx(0.0447, abs=1e-4)
+
+
+def test_cardano_sentiment_values():
+    train = load_cardano_sentiment(split="train")
+    test = load_cardano_sentiment(split="test")
+    assert train.data[0, 0].tolist() == [0.504, 4339.96019453]
+    assert train.target[:3].tolist() == [0.0589, -0.1002, -0.422]
+    assert (train.target.min(), train.target.max()) == (-0.494, 0.765)
+    assert (test.target.min(), test.target.max()) == (-0.0967, 0.984)
+    # The two channels differ in scale about 1e5-fold, as the card warns.
+    price, volume = np.abs(train.data).max(axis=(0, 1))
+    assert price < 1.25 and volume > 1e5
+    rmse = np.sqrt(np.mean((test.target - train.target.mean()) ** 2))
+    assert rmse == pytest.approx(0.300, abs=1e-3)
+
+
+def test_tser_regression_as_frame():
+    bunch = load_cardano_sentiment(split="test", as_frame=True)
+    assert bunch.data.shape == (33 * 24, 2)
+    assert list(bunch.data.columns) == ["close_price", "volume"]
+    assert isinstance(bunch.target, pd.Series) and bunch.target.shape == (33,)
+    assert bunch.frame.shape == (33 * 24, 3)
+    assert_array_equal(bunch.data.loc[2].to_numpy(), load_cardano_sentiment(split="test").data[2])
 
 
 # ------------------------------------------------------------------------------ M1 yearly

@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # the names below, imported on first use by __getattr__
     from .loaders import (
         load_airline,
         load_basic_motions,
+        load_cardano_sentiment,
+        load_covid_3month,
         load_gunpoint,
         load_italy_power_demand,
         load_japanese_vowels,
@@ -47,6 +49,8 @@ if TYPE_CHECKING:  # the names below, imported on first use by __getattr__
 __all__ = [
     "load_airline",
     "load_basic_motions",
+    "load_cardano_sentiment",
+    "load_covid_3month",
     "load_gunpoint",
     "load_italy_power_demand",
     "load_japanese_vowels",
