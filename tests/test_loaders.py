@@ -10,6 +10,7 @@ from sklearn.utils import Bunch
 
 from seqestimators.datasets import (
     load_airline,
+    load_arrowhead,
     load_basic_motions,
     load_cardano_sentiment,
     load_covid_3month,
@@ -33,6 +34,7 @@ LOADERS = [
     load_italy_power_demand,
     load_osuleaf,
     load_plaid,
+    load_arrowhead,
     load_tecator,
     load_covid_3month,
     load_cardano_sentiment,
@@ -48,6 +50,7 @@ UNIVARIATE = {
         {"1": 34, "2": 29, "3": 33, "4": 53, "5": 36, "6": 15},
         {"1": 32, "2": 55, "3": 42, "4": 44, "5": 46, "6": 23},
     ),
+    load_arrowhead: (251, {"0": 12, "1": 12, "2": 12}, {"0": 69, "1": 53, "2": 53}),
 }
 
 JV_TEST_COUNTS = {"1": 31, "2": 35, "3": 88, "4": 44, "5": 29, "6": 24, "7": 40, "8": 50, "9": 29}
@@ -56,7 +59,7 @@ JV_TEST_COUNTS = {"1": 31, "2": 35, "3": 88, "4": 44, "5": 29, "6": 24, "7": 40,
 def test_data_dir_holds_files_and_cards():
     folder = _data_dir()
     for name in ("JapaneseVowels", "BasicMotions", "Airline", "GunPoint", "ItalyPowerDemand",
-                 "OSULeaf", "PLAID", "Tecator", "ShampooSales", "Uschange",
+                 "OSULeaf", "PLAID", "Tecator", "ShampooSales", "Uschange", "ArrowHead",
                  "Covid3Month", "CardanoSentiment", "M1Yearly"):
         assert (folder / name / "README.md").is_file()
     assert (folder / "NOTICE.md").is_file()
@@ -253,7 +256,7 @@ def test_univariate_classification_sequences_are_z_normalized(loader):
 
 @pytest.mark.parametrize(
     "loader",
-    [load_gunpoint, load_italy_power_demand, load_osuleaf, load_tecator,
+    [load_gunpoint, load_italy_power_demand, load_osuleaf, load_arrowhead, load_tecator,
      load_covid_3month, load_cardano_sentiment],
 )
 def test_equal_length_none_is_concatenation(loader):
@@ -384,6 +387,20 @@ def test_tecator_as_frame():
     assert bunch.target.dtype == np.float64
     assert bunch.frame.shape == (4300, 2)
     assert bunch.frame.loc[0, "fat"].unique().tolist() == [46.3]
+
+
+# ------------------------------------------------------------------------------ ArrowHead
+
+
+def test_arrowhead_values_and_names():
+    bunch = load_arrowhead(split="train")
+    assert bunch.feature_names == ["outline"] and bunch.target_names == ["point_type"]
+    assert bunch.DESCR.startswith("# ArrowHead")
+    # The training split is interleaved by class, as the card says.
+    assert bunch.target[:6].tolist() == ["0", "1", "2", "0", "1", "2"]
+    assert bunch.data[0, 0, 0] == pytest.approx(-1.9630089)
+    assert bunch.data[0, 1, 0] == pytest.approx(-1.9578249)
+    assert load_arrowhead(split="test").data[0, 0, 0] == pytest.approx(-1.9077772)
 
 
 # ------------------------------------------------------------- Covid3Month, CardanoSentiment

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the names below, imported on first use by __getattr__
     )
     from .loaders import (
         load_airline,
+        load_arrowhead,
         load_basic_motions,
         load_cardano_sentiment,
         load_covid_3month,
@@ -48,6 +49,7 @@ if TYPE_CHECKING:  # the names below, imported on first use by __getattr__
 
 __all__ = [
     "load_airline",
+    "load_arrowhead",
     "load_basic_motions",
     "load_cardano_sentiment",
     "load_covid_3month",

@@ -1,10 +1,14 @@
-"""Univariate classification sets of the UCR archive: GunPoint, ItalyPowerDemand, OSULeaf, PLAID."""
+"""Univariate classification sets of the UCR archive.
+
+GunPoint, ItalyPowerDemand, OSULeaf, PLAID and ArrowHead.
+"""
 
 from __future__ import annotations
 
 from ._archive import load_ts_dataset
 
 __all__ = [
+    "load_arrowhead",
     "load_gunpoint",
     "load_italy_power_demand",
     "load_osuleaf",
@@ -283,4 +287,73 @@ def load_plaid(*, split=None, return_X_y=False, as_frame=False):
     return load_ts_dataset(
         "PLAID", split, "load_plaid", ragged=True, feature_names=["dim_0"],
         target_names=["appliance"], as_frame=as_frame, return_X_y=return_X_y,
+    )
+
+
+def load_arrowhead(*, split=None, return_X_y=False, as_frame=False):
+    """Load the ArrowHead projectile-point dataset (univariate, length 251, 3 classes).
+
+    Each sequence is the outline of an arrowhead image converted into a series by the
+    angle-based method, length-normalized to 251 steps and z-normalized per sequence. The task
+    is to tell three classes of projectile points apart ("Avonlea", "Clovis" and "Mix"), from
+    shape distinctions such as the presence and place of a notch. The training split is tiny
+    (12 sequences per class). See the dataset card (``DESCR``) for the source, citation and
+    license.
+
+    =================  ==========================================
+    Samples            36 train, 175 test (211 in all)
+    Timesteps          251
+    Channels           1
+    Classes            3 (``"0"``, ``"1"``, ``"2"``)
+    Class balance      train 12 per class; test 69, 53, 53
+    =================  ==========================================
+
+    Parameters
+    ----------
+    split : {"train", "test"} or None, default=None
+        Which part of the original split to load; None loads both, the training samples first.
+    return_X_y : bool, default=False
+        When True, return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        When True, ``data`` is a long-format DataFrame with a MultiIndex
+        ``(sample, timestep)`` and one column, ``target`` a Series indexed by ``sample``, and
+        ``frame`` joins the two.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object with the fields:
+
+        data : ndarray of shape (n_samples, 251, 1)
+            float64, ``n_samples`` = 36, 175 or 211; a DataFrame of shape
+            (n_samples * 251, 1) when ``as_frame=True``.
+        target : ndarray of shape (n_samples,)
+            The class as the string stored in the file, ``"0"``, ``"1"`` or ``"2"``.
+        frame : DataFrame or None
+            Features and target together when ``as_frame=True``.
+        feature_names : list of str
+            ``["outline"]``.
+        target_names : list of str
+            ``["point_type"]``, the name of the target column.
+        classes : ndarray of shape (3,)
+            The class labels in the order of the file header.
+        split : ndarray of shape (n_samples,)
+            ``"train"`` or ``"test"`` for each sample.
+        DESCR : str
+            The dataset card.
+    (data, target) : tuple if ``return_X_y`` is True
+
+    Examples
+    --------
+    >>> from seqestimators.datasets import load_arrowhead
+    >>> bunch = load_arrowhead(split="train")
+    >>> bunch.data.shape, bunch.target.shape, bunch.classes.tolist()
+    ((36, 251, 1), (36,), ['0', '1', '2'])
+    >>> X, y = load_arrowhead(return_X_y=True)
+    >>> X.shape, y.shape
+    ((211, 251, 1), (211,))
+    """
+    return load_ts_dataset(
+        "ArrowHead", split, "load_arrowhead", ragged=False, feature_names=["outline"],
+        target_names=["point_type"], as_frame=as_frame, return_X_y=return_X_y,
     )
