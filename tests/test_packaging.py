@@ -47,6 +47,17 @@ DATA_FILES = [
     "ShampooSales/README.md",
     "Uschange/Uschange.csv",
     "Uschange/README.md",
+    "ArrowHead/ArrowHead_TRAIN.ts",
+    "ArrowHead/ArrowHead_TEST.ts",
+    "ArrowHead/README.md",
+    "Covid3Month/Covid3Month_TRAIN.ts",
+    "Covid3Month/Covid3Month_TEST.ts",
+    "Covid3Month/README.md",
+    "CardanoSentiment/CardanoSentiment_TRAIN.ts",
+    "CardanoSentiment/CardanoSentiment_TEST.ts",
+    "CardanoSentiment/README.md",
+    "M1Yearly/m1_yearly_dataset.tsf",
+    "M1Yearly/README.md",
 ]
 
 # pip's messages when the build backend cannot be downloaded.
