@@ -10,19 +10,23 @@ from sklearn.utils import Bunch
 
 from seqestimators.datasets import (
     load_airline,
+    load_arrowhead,
     load_basic_motions,
+    load_cardano_sentiment,
+    load_covid_3month,
     load_gunpoint,
     load_italy_power_demand,
     load_japanese_vowels,
+    load_m1_yearly,
     load_osuleaf,
     load_plaid,
     load_shampoo_sales,
     load_tecator,
     load_uschange,
 )
-from seqestimators.datasets._loaders import _data_dir
+from seqestimators.datasets.loaders._files import data_dir as _data_dir
 
-FORECASTING_LOADERS = [load_airline, load_shampoo_sales, load_uschange]
+FORECASTING_LOADERS = [load_airline, load_shampoo_sales, load_uschange, load_m1_yearly]
 LOADERS = [
     load_japanese_vowels,
     load_basic_motions,
@@ -30,7 +34,10 @@ LOADERS = [
     load_italy_power_demand,
     load_osuleaf,
     load_plaid,
+    load_arrowhead,
     load_tecator,
+    load_covid_3month,
+    load_cardano_sentiment,
     *FORECASTING_LOADERS,
 ]
 
@@ -43,6 +50,7 @@ UNIVARIATE = {
         {"1": 34, "2": 29, "3": 33, "4": 53, "5": 36, "6": 15},
         {"1": 32, "2": 55, "3": 42, "4": 44, "5": 46, "6": 23},
     ),
+    load_arrowhead: (251, {"0": 12, "1": 12, "2": 12}, {"0": 69, "1": 53, "2": 53}),
 }
 
 JV_TEST_COUNTS = {"1": 31, "2": 35, "3": 88, "4": 44, "5": 29, "6": 24, "7": 40, "8": 50, "9": 29}
@@ -51,7 +59,8 @@ JV_TEST_COUNTS = {"1": 31, "2": 35, "3": 88, "4": 44, "5": 29, "6": 24, "7": 40,
 def test_data_dir_holds_files_and_cards():
     folder = _data_dir()
     for name in ("JapaneseVowels", "BasicMotions", "Airline", "GunPoint", "ItalyPowerDemand",
-                 "OSULeaf", "PLAID", "Tecator", "ShampooSales", "Uschange"):
+                 "OSULeaf", "PLAID", "Tecator", "ShampooSales", "Uschange", "ArrowHead",
+                 "Covid3Month", "CardanoSentiment", "M1Yearly"):
         assert (folder / name / "README.md").is_file()
     assert (folder / "NOTICE.md").is_file()
 
@@ -246,7 +255,9 @@ def test_univariate_classification_sequences_are_z_normalized(loader):
 
 
 @pytest.mark.parametrize(
-    "loader", [load_gunpoint, load_italy_power_demand, load_osuleaf, load_tecator]
+    "loader",
+    [load_gunpoint, load_italy_power_demand, load_osuleaf, load_arrowhead, load_tecator,
+     load_covid_3month, load_cardano_sentiment],
 )
 def test_equal_length_none_is_concatenation(loader):
     both = loader()
@@ -378,6 +389,148 @@ def test_tecator_as_frame():
     assert bunch.frame.loc[0, "fat"].unique().tolist() == [46.3]
 
 
+# ------------------------------------------------------------------------------ ArrowHead
+
+
+def test_arrowhead_values_and_names():
+    bunch = load_arrowhead(split="train")
+    assert bunch.feature_names == ["outline"] and bunch.target_names == ["point_type"]
+    assert bunch.DESCR.startswith("# ArrowHead")
+    # The training split is interleaved by class, as the card says.
+    assert bunch.target[:6].tolist() == ["0", "1", "2", "0", "1", "2"]
+    assert bunch.data[0, 0, 0] == pytest.approx(-1.9630089)
+    assert bunch.data[0, 1, 0] == pytest.approx(-1.9578249)
+    assert load_arrowhead(split="test").data[0, 0, 0] == pytest.approx(-1.9077772)
+
+
+# ------------------------------------------------------------- Covid3Month, CardanoSentiment
+
+# loader -> (n_timesteps, n_channels, n_train, n_test, feature_names, target_name, card title)
+REGRESSION = {
+    load_covid_3month: (84, 1, 140, 61, ["confirmed_cases"], "death_rate", "# Covid3Month"),
+    load_cardano_sentiment: (
+        24, 2, 74, 33, ["close_price", "volume"], "sentiment", "# CardanoSentiment"
+    ),
+}
+
+
+@pytest.mark.parametrize("loader", list(REGRESSION))
+@pytest.mark.parametrize("split", ["train", "test", None])
+def test_tser_regression_shapes(loader, split):
+    n_timesteps, n_channels, n_train, n_test, features, target, title = REGRESSION[loader]
+    n_samples = {"train": n_train, "test": n_test, None: n_train + n_test}[split]
+    bunch = loader(split=split)
+    assert bunch.data.shape == (n_samples, n_timesteps, n_channels)
+    assert bunch.data.dtype == np.float64 and bunch.target.dtype == np.float64
+    assert bunch.target.shape == (n_samples,)
+    assert "classes" not in bunch and "lengths" not in bunch
+    assert bunch.feature_names == features and bunch.target_names == [target]
+    assert np.isfinite(bunch.data).all() and np.isfinite(bunch.target).all()
+    assert bunch.DESCR.startswith(title)
+    assert bunch.split.shape == (n_samples,)
+
+
+def test_covid_3month_values():
+    train = load_covid_3month(split="train")
+    test = load_covid_3month(split="test")
+    # The card's figures.
+    assert train.target.min() == 0.0 and train.target.max() == pytest.approx(0.17647059)
+    assert train.target.mean() == pytest.approx(0.0369, abs=1e-4)
+    assert test.target.max() == pytest.approx(0.18181818)
+    assert (train.target == 0).sum() == 29 and (test.target == 0).sum() == 12
+    assert (train.data.min(), train.data.max()) == (0.0, 20341.0)
+    assert (train.data == np.round(train.data)).all()  # whole daily counts
+    assert train.target[:3].tolist() == pytest.approx([0.0, 0.07758621, 0.0])
+    # Predicting the training mean gives the RMSE the card states.
+    rmse = np.sqrt(np.mean((test.target - train.target.mean()) ** 2))
+    assert rmse == pytest.approx(0.0447, abs=1e-4)
+
+
+def test_cardano_sentiment_values():
+    train = load_cardano_sentiment(split="train")
+    test = load_cardano_sentiment(split="test")
+    assert train.data[0, 0].tolist() == [0.504, 4339.96019453]
+    assert train.target[:3].tolist() == [0.0589, -0.1002, -0.422]
+    assert (train.target.min(), train.target.max()) == (-0.494, 0.765)
+    assert (test.target.min(), test.target.max()) == (-0.0967, 0.984)
+    # The two channels differ in scale about 1e5-fold, as the card warns.
+    price, volume = np.abs(train.data).max(axis=(0, 1))
+    assert price < 1.25 and volume > 1e5
+    rmse = np.sqrt(np.mean((test.target - train.target.mean()) ** 2))
+    assert rmse == pytest.approx(0.300, abs=1e-3)
+
+
+def test_tser_regression_as_frame():
+    bunch = load_cardano_sentiment(split="test", as_frame=True)
+    assert bunch.data.shape == (33 * 24, 2)
+    assert list(bunch.data.columns) == ["close_price", "volume"]
+    assert isinstance(bunch.target, pd.Series) and bunch.target.shape == (33,)
+    assert bunch.frame.shape == (33 * 24, 3)
+    assert_array_equal(bunch.data.loc[2].to_numpy(), load_cardano_sentiment(split="test").data[2])
+
+
+# ------------------------------------------------------------------------------ M1 yearly
+
+
+def test_m1_yearly_whole_panel():
+    bunch = load_m1_yearly()
+    assert isinstance(bunch.data, list) and len(bunch.data) == 181
+    assert isinstance(bunch.target, list) and len(bunch.target) == 181
+    assert all(x.ndim == 2 and x.shape[1] == 1 and x.dtype == np.float64 for x in bunch.data)
+    assert_array_equal(bunch.lengths, [len(x) for x in bunch.data])
+    assert (bunch.lengths.min(), bunch.lengths.max(), bunch.lengths.sum()) == (14, 57, 4515 - 181)
+    assert bunch.series_names.tolist() == [f"T{k}" for k in range(1, 182)]
+    assert bunch.feature_names == ["value"] and bunch.target_names == ["value_next"]
+    assert bunch.DESCR.startswith("# M1 yearly")
+    for x, y, series, split in zip(bunch.data, bunch.target, bunch.series, bunch.split):
+        values = series.to_numpy()
+        assert_array_equal(x[:, 0], values[:-1])
+        assert_array_equal(y, values[1:])
+        assert split.tolist() == ["train"] * (len(y) - 6) + ["test"] * 6
+    first = bunch.series[0]
+    assert first.name == "value" and len(first) == 28
+    assert isinstance(first.index, pd.PeriodIndex) and first.index.freqstr.startswith("Y")
+    assert str(first.index[0]) == "1972" and first.index.name == "year"
+    assert first.iloc[:3].tolist() == [3600.0, 7700.0, 12300.0]
+    assert first.iloc[-1] == 1425090.0
+    # The 51st series' start year lost its last two digits in the archive (the card says so).
+    assert str(bunch.series[50].index[0]) == "1900"
+    values = np.concatenate([s.to_numpy() for s in bunch.series])
+    assert values.min() == 0.1 and values.max() == 47180900.0
+
+
+def test_m1_yearly_chronological_split():
+    train = load_m1_yearly(split="train")
+    test = load_m1_yearly(split="test")
+    both = load_m1_yearly()
+    assert len(train.data) == len(test.data) == 181
+    assert all(len(y) == 6 for y in test.target)
+    assert_array_equal(train.lengths, both.lengths - 6)
+    for tr, te, al in zip(train.series, test.series, both.series):
+        assert len(te) == 7 and len(tr) == len(al) - 6
+        assert tr.index[-1] == te.index[0]  # the test inputs start with the last training target
+        assert tr.index.max() < te.index[1:].min()
+    for k in (0, 90, 180):
+        assert_array_equal(
+            both.data[k], np.concatenate([train.data[k], test.data[k]])
+        )
+        assert test.data[k][0, 0] == train.target[k][-1]
+    X, y = load_m1_yearly(split="test", test_size=13, return_X_y=True)
+    assert {len(t) for t in y} == {13} and min(len(x) for x in X) == 13
+    for bad in (0, 14, 6.0, True, "6"):
+        with pytest.raises(ValueError, match="'test_size' parameter of load_m1_yearly"):
+            load_m1_yearly(test_size=bad)
+
+
+def test_m1_yearly_as_frame():
+    bunch = load_m1_yearly(split="test", as_frame=True)
+    assert bunch.data.shape == (181 * 6, 1)
+    assert list(bunch.data.index.names) == ["sample", "timestep"]
+    assert isinstance(bunch.target, pd.Series) and bunch.target.shape == (181 * 6,)
+    assert bunch.frame.shape == (181 * 6, 2)
+    assert bunch.frame.loc[0, "value_next"].iloc[-1] == 1425090.0
+
+
 # ------------------------------------------------------------------------- shampoo sales
 
 
@@ -494,11 +647,12 @@ def test_uschange_as_frame():
 def test_return_X_y(loader):
     bunch = loader(split="test")
     X, y = loader(split="test", return_X_y=True)
-    if isinstance(X, list):
-        assert all(np.array_equal(a, b) for a, b in zip(X, bunch.data))
-    else:
-        assert_array_equal(X, bunch.data)
-    assert_array_equal(y, bunch.target)
+    for got, expected in ((X, bunch.data), (y, bunch.target)):
+        if isinstance(got, list):
+            assert len(got) == len(expected)
+            assert all(np.array_equal(a, b) for a, b in zip(got, expected))
+        else:
+            assert_array_equal(got, expected)
 
 
 @pytest.mark.parametrize("loader", LOADERS)

@@ -47,6 +47,17 @@ DATA_FILES = [
     "ShampooSales/README.md",
     "Uschange/Uschange.csv",
     "Uschange/README.md",
+    "ArrowHead/ArrowHead_TRAIN.ts",
+    "ArrowHead/ArrowHead_TEST.ts",
+    "ArrowHead/README.md",
+    "Covid3Month/Covid3Month_TRAIN.ts",
+    "Covid3Month/Covid3Month_TEST.ts",
+    "Covid3Month/README.md",
+    "CardanoSentiment/CardanoSentiment_TRAIN.ts",
+    "CardanoSentiment/CardanoSentiment_TEST.ts",
+    "CardanoSentiment/README.md",
+    "M1Yearly/m1_yearly_dataset.tsf",
+    "M1Yearly/README.md",
 ]
 
 # pip's messages when the build backend cannot be downloaded.
@@ -106,7 +117,7 @@ def test_wheel_ships_datasets_and_cards(tmp_path):
             load_japanese_vowels, load_osuleaf, load_plaid, load_shampoo_sales, load_tecator,
             load_uschange,
         )
-        from seqestimators.datasets._loaders import _data_dir
+        from seqestimators.datasets.loaders._files import data_dir as _data_dir
 
         site = Path(sys.argv[1]).resolve()
         assert Path(seqestimators.__file__).resolve().is_relative_to(site), seqestimators.__file__

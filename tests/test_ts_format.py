@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from seqestimators.datasets import read_ts
+from seqestimators.datasets import read_ts, read_tsf
 
 
 def write(tmp_path, text, name="case.ts"):
@@ -269,11 +269,97 @@ def test_twelve_dimension_message(tmp_path):
 
 
 def test_shipped_archive_files_parse():
-    from seqestimators.datasets._loaders import _resource
+    from seqestimators.datasets.loaders._files import resource
 
-    with _resource("JapaneseVowels", "JapaneseVowels_TRAIN.ts").open("rb") as fh:
+    with resource("JapaneseVowels", "JapaneseVowels_TRAIN.ts").open("rb") as fh:
         X, y, meta = read_ts(fh, return_metadata=True)
     assert meta["problem_name"] == "JapaneseVowels"
     assert meta["dimensions"] == 12 and meta["equal_length"] is False
     assert meta["class_labels"] == [str(k) for k in range(1, 10)]
     assert meta["data_line"] == 15 and meta["n_cases"] == len(X) == len(y) == 270
+
+
+# ------------------------------------------------------------------ .tsf (Monash forecasting)
+
+TSF = """
+    # Dataset Information
+    @relation Toy
+    @attribute series_name string
+    @attribute start_timestamp date
+    @attribute weight numeric
+    @frequency yearly
+    @horizon 2
+    @missing true
+    @equallength false
+    @data
+    A:1990-01-01 00-00-00:1.5:1,2,3,4
+    B:1995-01-01 00-00-00:2:5,?,7
+"""
+
+
+def test_tsf_parses_series_attributes_and_header(tmp_path):
+    path = write(tmp_path, TSF, "toy.tsf")
+    series, attributes, meta = read_tsf(path, return_metadata=True)
+    assert [s.tolist() for s in series[:1]] == [[1.0, 2.0, 3.0, 4.0]]
+    assert series[1][0] == 5.0 and np.isnan(series[1][1]) and series[1][2] == 7.0
+    assert all(s.dtype == np.float64 for s in series)
+    assert list(attributes.columns) == ["series_name", "start_timestamp", "weight"]
+    assert attributes["series_name"].tolist() == ["A", "B"]
+    assert attributes["start_timestamp"].dt.year.tolist() == [1990, 1995]
+    assert attributes["weight"].tolist() == [1.5, 2.0]
+    assert meta == {
+        "relation": "Toy", "frequency": "yearly", "horizon": 2, "missing": True,
+        "equal_length": False, "n_series": 2, "data_line": 10,
+        "attributes": [("series_name", "string"), ("start_timestamp", "date"),
+                       ("weight", "numeric")],
+    }
+    # A binary file object gives the same result and stays open.
+    with open(path, "rb") as fh:
+        again, _ = read_tsf(fh)
+        assert not fh.closed
+    assert all(np.array_equal(a, b, equal_nan=True) for a, b in zip(series, again))
+    assert len(read_tsf(io.StringIO(textwrap.dedent(TSF)))) == 2
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (("@missing true", "@missing false"), r"^line 12: '\?' in a file whose header says"),
+        (("weight numeric", "weight float"), r"^line 5: @attribute expects a name and a type"),
+        (("@horizon 2", "@horizon two"), r"^line 7: @horizon expects a positive integer"),
+        (("@frequency yearly", "@period yearly"), r"^line 6: unknown tag @period\.$"),
+        (("A:1990-01-01 00-00-00:1.5:", "A:1990-01-01:1.5:"),
+         r"^line 11: attribute 'start_timestamp' expects a date"),
+        (("B:1995-01-01 00-00-00:2:", "B:1995-01-01 00-00-00:x:"),
+         r"^line 12: attribute 'weight' expects a number, got 'x'\.$"),
+        (("5,?,7", "5,six,7"), r"^line 12: value 'six' at position 2 is not a number\.$"),
+        (("B:1995-01-01 00-00-00:2:5,?,7", "B"),
+         r"^line 12: expected 3 attribute values before the series, got 0\.$"),
+        (("@relation Toy", "1,2,3"), r"^line 2: data before @data"),
+        (("@data", "@nodata"), r"unknown tag @nodata"),
+    ],
+)
+def test_tsf_errors_name_the_line(tmp_path, edit, message):
+    path = write(tmp_path, TSF.replace(*edit), "bad.tsf")
+    with pytest.raises(ValueError, match=message):
+        read_tsf(path)
+
+
+def test_tsf_without_data_or_series(tmp_path):
+    with pytest.raises(ValueError, match="the file has no @data line"):
+        read_tsf(io.StringIO("@relation x\n@attribute series_name string\n"))
+    with pytest.raises(ValueError, match="^line 2: no series after @data"):
+        read_tsf(io.StringIO("@attribute series_name string\n@data\n\n"))
+    with pytest.raises(TypeError, match="read_tsf expects a path or a file object"):
+        read_tsf(42)
+
+
+def test_shipped_tsf_file_parses():
+    from seqestimators.datasets.loaders._files import resource
+
+    with resource("M1Yearly", "m1_yearly_dataset.tsf").open("rb") as fh:
+        series, attributes, meta = read_tsf(fh, return_metadata=True)
+    assert meta["relation"] == "M1" and meta["frequency"] == "yearly" and meta["horizon"] == 6
+    assert meta["n_series"] == len(series) == len(attributes) == 181
+    assert meta["missing"] is False and meta["equal_length"] is False
+    assert sorted({len(s) for s in series})[:1] == [15] and max(len(s) for s in series) == 58

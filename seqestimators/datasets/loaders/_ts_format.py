@@ -202,7 +202,7 @@ def _parse_case(line, lineno, metadata, n_dims):
     return np.stack(channels, axis=1), label
 
 
-def _open_text(path_or_file):
+def _open_text(path_or_file, func="read_ts"):
     """Return ``(text file object, cleanup)``; ``cleanup()`` releases what was opened here."""
     if isinstance(path_or_file, (str, os.PathLike)):
         fh = open(path_or_file, encoding="utf-8-sig")
@@ -214,7 +214,7 @@ def _open_text(path_or_file):
             return wrapper, wrapper.detach
         return path_or_file, lambda: None
     raise TypeError(
-        f"read_ts expects a path or a file object, got {type(path_or_file).__name__}."
+        f"{func} expects a path or a file object, got {type(path_or_file).__name__}."
     )
 
 

@@ -1,4 +1,7 @@
-"""The return value shared by every generator and loader: a Bunch, ``(X, y)`` or frames."""
+"""The return value shared by every generator and loader: a Bunch, ``(X, y)`` or frames.
+
+A loader of your own dataset can return it the same way with :func:`make_dataset_bunch`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ import pandas as pd
 from sklearn.utils import Bunch
 
 from ..sequences import INDEX_NAMES, is_ragged, sequences_to_frame
+
+__all__ = ["make_dataset_bunch"]
 
 
 def _target_frame(y, target_names):
