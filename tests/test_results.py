@@ -15,7 +15,8 @@ from skorch.dataset import ValidSplit
 from seqestimators import RNNClassifier, RNNRegressor
 from seqestimators.datasets import make_burst, make_delayed_echo, make_saturated_integral
 from seqestimators.preprocessing import SequenceScaler
-from seqestimators.results import _short_names, history_frame, pivot_results, results_frame
+from seqestimators.results import history_frame, pivot_results, results_frame
+from seqestimators.results._search import _short_names
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
