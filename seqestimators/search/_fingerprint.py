@@ -46,6 +46,9 @@ class StudyMismatchError(ValueError):
         self.differences = list(differences)
 
 
+# Every integer up to this magnitude has a float64 of its own.
+_EXACT_FLOAT_INTEGERS = 2**53
+
 _ADDRESS = re.compile(r" (object )?at 0x[0-9a-fA-F]+")
 
 # Estimator parameters that decide where and how verbosely a model trains, not what it learns:
@@ -65,8 +68,8 @@ def _stable_str(value, depth=0):
     """A string of ``value`` that is the same in every process and run (no memory addresses).
 
     Classes and functions are their dotted names, estimators and callbacks their class and
-    ``get_params(deep=False)``, other objects their class and public attributes, arrays a
-    hash of their values.
+    ``get_params(deep=False)``, random generators their class and a hash of their state, other
+    objects their class and public attributes, arrays a hash of their values.
     """
     if depth > 8:
         return _dotted(type(value))
@@ -89,6 +92,12 @@ def _stable_str(value, depth=0):
         digest = hashlib.sha256()
         _hash_values(digest, value)
         return f"array(shape={value.shape}, sha256={digest.hexdigest()[:16]})"
+    if isinstance(value, (np.random.RandomState, np.random.Generator)):
+        # Two generators differ by their state only (their repr names the algorithm).
+        state = value.get_state(legacy=False) if isinstance(value, np.random.RandomState) \
+            else value.bit_generator.state
+        digest = hashlib.sha256(_stable_str(state, depth + 1).encode())
+        return f"{_dotted(type(value))}(state sha256={digest.hexdigest()[:16]})"
     params = None
     if callable(getattr(value, "get_params", None)):
         with contextlib.suppress(Exception):
@@ -118,7 +127,14 @@ def _hash_values(digest, value):
         return
     array = np.asarray(value)
     digest.update(f"{array.shape}{array.dtype.kind}".encode())
-    if array.dtype.kind in "biuf":
+    if array.dtype.kind in "iu" and array.size and \
+            max(abs(int(array.min())), abs(int(array.max()))) > _EXACT_FLOAT_INTEGERS:
+        # Beyond 2**53 integers share float64 values: hash them exactly (their own marker,
+        # so that smaller integers keep the float64 hash that stored fingerprints hold).
+        digest.update(b"int64" if array.dtype.kind == "i" else b"uint64")
+        digest.update(np.ascontiguousarray(
+            array, dtype=np.int64 if array.dtype.kind == "i" else np.uint64).tobytes())
+    elif array.dtype.kind in "biuf":
         digest.update(np.ascontiguousarray(array, dtype=np.float64).tobytes())
     elif array.dtype.kind == "c":
         digest.update(np.ascontiguousarray(array, dtype=np.complex128).tobytes())
