@@ -623,3 +623,17 @@ def test_fingerprints_hold_integers_exactly(tmp_path):
     with pytest.raises(StudyMismatchError, match="data") as error:
         search().fit(changed, y)
     assert error.value.differences == ["data"]
+
+
+# ------------------------------------------------------------------------------ conventions
+def test_a_fitted_search_has_n_features_in(echo):
+    X, y = echo
+    space = default_param_distributions(cell=["gru"], hidden_size=[4], state_policy=["reset"],
+                                        num_layers=None, lr=None)
+    search = SequenceSearchCV(small_classifier(max_epochs=1), space, n_trials=1, cv=2,
+                              pruning=False)
+    assert not hasattr(search, "n_features_in_")  # scikit-learn: only once fitted
+    search.fit(X, y)
+    assert search.n_features_in_ == search.best_estimator_.n_features_in_ == X.shape[2]
+    search.set_params(refit=False).fit(X, y)
+    assert not hasattr(search, "n_features_in_")  # nothing refitted to ask

@@ -191,6 +191,8 @@ class SequenceSearchCV(MetaEstimatorMixin, FittedStudySearch, BaseEstimator):
         ``number``, ``state`` (NaN scores for trials that did not complete),
         ``validation_fraction`` and ``duplicate_of`` (the number of the earlier trial whose
         result a trial with the same parameters took, NaN for the others).
+    n_features_in_ : int
+        The number of features ``best_estimator_`` saw in ``fit`` (only with ``refit=True``).
     n_splits_ : int
         Number of cross-validation splits.
     refit_time_ : float

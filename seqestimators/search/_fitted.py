@@ -117,6 +117,20 @@ class FittedStudySearch:
 
     # ------------------------------------------------------------------ the best estimator
     @property
+    def n_features_in_(self):
+        """int: the number of features ``best_estimator_`` saw in ``fit`` (``refit=True``).
+
+        As in scikit-learn's searches, an AttributeError (``hasattr`` is False) before ``fit``
+        and without a refitted estimator.
+        """
+        if not self.refit or not hasattr(self, "best_estimator_"):
+            raise AttributeError(
+                f"{type(self).__name__} has no n_features_in_: it is the refitted "
+                "best_estimator_'s (fit with refit=True first)."
+            )
+        return self.best_estimator_.n_features_in_
+
+    @property
     def classes_(self):
         """ndarray: the class labels of ``best_estimator_`` (classifiers, ``refit=True``)."""
         _best_estimator_has("classes_")(self)
