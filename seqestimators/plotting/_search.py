@@ -126,6 +126,10 @@ def plot_search_heatmap(
         raise ValueError(
             f"Column(s) {missing} not found in the results; available: {list(data.columns)}."
         )
+    if values == "value" and {"state", "pruned_at_score"} <= set(data.columns):
+        # results_frame keeps a pruned trial's score out of "value": shown here, marked
+        data = data.assign(value=data["value"].where(data["state"] == "COMPLETE",
+                                                     data["pruned_at_score"]))
     data = data[data[values].notna()].copy()
     if data.empty:
         raise ValueError(f"No result has a value in {values!r} to plot.")
@@ -269,7 +273,8 @@ def plot_optimization_history(study_or_frame, *, direction=None, ylabel="objecti
                **{k: v for k, v in _STATE_STYLE["COMPLETE"].items()})
     pruned = frame[frame["state"] == "PRUNED"]
     if len(pruned):
-        column = next((c for c in ("intermediate_value", "mean_test_score") if c in pruned), None)
+        column = next((c for c in ("pruned_at_score", "intermediate_value", "mean_test_score")
+                       if c in pruned), None)
         y = pruned[column].astype(float) if column else pd.Series(np.nan, index=pruned.index)
         shown = y.notna()
         ax.scatter(pruned["number"][shown], y[shown], zorder=3, facecolors="none",

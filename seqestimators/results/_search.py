@@ -22,10 +22,11 @@ _LEADING_SCORE_COLUMNS = [
 #: Columns describing an Optuna trial, placed first.
 _TRIAL_COLUMNS = ["number", "state", "value"]
 
-#: How a trial of :class:`~seqestimators.search.SequenceSearchCV` was evaluated, placed after the
-#: score columns: the share of each training fold held out for the validation score of pruning,
-#: and the earlier trial whose result a trial with the same parameters took.
-_TRIAL_INFO_COLUMNS = ["validation_fraction", "duplicate_of"]
+#: How an Optuna trial ended or was evaluated, placed after the score columns: the score a pruned
+#: trial was stopped with, and for :class:`~seqestimators.search.SequenceSearchCV` the share of
+#: each training fold held out for the validation score of pruning and the earlier trial whose
+#: result a trial with the same parameters took.
+_TRIAL_INFO_COLUMNS = ["pruned_at_score", "validation_fraction", "duplicate_of"]
 
 
 def _plain(value):
@@ -184,10 +185,16 @@ def _study_frame(study, params):
              for v in frame["duplicate_of"]], dtype="Int64")
     frame, plain = _select_params(frame, param_names, params)
     if not multi:
+        # Optuna stores a pruned trial's last intermediate value as its value: that score of a
+        # partly trained model gets a column of its own, and value is the objective only.
+        frame["pruned_at_score"] = [
+            float(t.intermediate_values[t.last_step])
+            if t.state.name == "PRUNED" and t.last_step is not None else np.nan for t in trials]
         complete = frame["state"].eq("COMPLETE") & frame["value"].notna()
-        ranks = frame.loc[complete, "value"].rank(method="min", ascending=not maximize)
-        frame["rank_test_score"] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
-        frame.loc[complete, "rank_test_score"] = ranks.astype("int64")
+        frame["value"] = frame["value"].where(complete)
+        ranks = frame["value"].rank(method="min", ascending=not maximize)
+        frame["rank_test_score"] = pd.array(
+            [int(rank) if rank == rank else pd.NA for rank in ranks], dtype="Int64")
         order = sorted(range(len(trials)), key=lambda i: _trial_score(trials[i], maximize))
         frame = frame.iloc[order]
     first = _TRIAL_COLUMNS + plain + _LEADING_SCORE_COLUMNS + _TRIAL_INFO_COLUMNS
@@ -256,15 +263,18 @@ def results_frame(search_or_study, *, params=None):
         - for Optuna: ``number`` (the trial number), ``state`` (``"COMPLETE"``,
           ``"PRUNED"``, ``"FAIL"``, ``"RUNNING"`` or ``"WAITING"``, as in
           :class:`optuna.trial.TrialState`) and ``value`` (the objective value; missing for
-          trials that did not complete);
+          trials that did not complete, pruned ones included);
         - one column per searched parameter under its plain name: prefixes of nested
           parameters (``estimator__``, pipeline steps such as ``rnnclassifier__``) are
           stripped, as long as the names stay distinct; values are plain Python objects
           (``"lstm"``, ``16``), ``None`` where a candidate does not set the parameter;
         - ``mean_test_score``, ``std_test_score``, ``rank_test_score`` (1 = best; for Optuna
-          among completed trials only) and ``mean_fit_time`` when the search records them
-          (the Optuna searches store them as user attributes; every other
-          scalar user attribute becomes a column too);
+          among completed trials only: integers, missing for the others) and
+          ``mean_fit_time`` when the search records them (the Optuna searches store them as
+          user attributes; every other scalar user attribute becomes a column too);
+        - for single-objective Optuna studies: ``pruned_at_score``, the score a pruned trial
+          was stopped with (its last intermediate value, from a partly trained model; missing
+          for the other trials);
         - for studies of :class:`~seqestimators.search.SequenceSearchCV`:
           ``validation_fraction``, the share of each training fold its fits held out for the
           per-epoch validation score of pruning (0.0: trained on the whole fold; the trial's
