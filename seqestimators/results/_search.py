@@ -22,11 +22,11 @@ _LEADING_SCORE_COLUMNS = [
 #: Columns describing an Optuna trial, placed first.
 _TRIAL_COLUMNS = ["number", "state", "value"]
 
-#: How an Optuna trial ended or was evaluated, placed after the score columns: the score a pruned
-#: trial was stopped with, and for :class:`~seqestimators.search.SequenceSearchCV` the share of
-#: each training fold held out for the validation score of pruning and the earlier trial whose
-#: result a trial with the same parameters took.
-_TRIAL_INFO_COLUMNS = ["pruned_at_score", "validation_fraction", "duplicate_of"]
+#: How an Optuna trial was evaluated or ended, placed after the score columns: for
+#: :class:`~seqestimators.search.SequenceSearchCV` the share of each training fold held out for
+#: the validation score of pruning and the earlier trial whose result a trial with the same
+#: parameters took; the score a pruned trial was stopped with.
+_TRIAL_INFO_COLUMNS = ["validation_fraction", "duplicate_of", "pruned_at_score"]
 
 
 def _plain(value):
@@ -272,15 +272,15 @@ def results_frame(search_or_study, *, params=None):
           among completed trials only: integers, missing for the others) and
           ``mean_fit_time`` when the search records them (the Optuna searches store them as
           user attributes; every other scalar user attribute becomes a column too);
-        - for single-objective Optuna studies: ``pruned_at_score``, the score a pruned trial
-          was stopped with (its last intermediate value, from a partly trained model; missing
-          for the other trials);
         - for studies of :class:`~seqestimators.search.SequenceSearchCV`:
           ``validation_fraction``, the share of each training fold its fits held out for the
           per-epoch validation score of pruning (0.0: trained on the whole fold; the trial's
           scores come from models trained on ``1 - validation_fraction`` of each fold), and
           ``duplicate_of``, the number of the earlier trial whose result a trial with the same
           parameters took without being fitted (missing for the others);
+        - for single-objective Optuna studies: ``pruned_at_score``, the score a pruned trial
+          was stopped with (its last intermediate value, from a partly trained model; missing
+          for the other trials);
         - the remaining columns of ``cv_results_`` (``std_fit_time``, ``split0_test_score``,
           ...), and for Optuna ``duration`` (seconds), plus ``n_steps`` and
           ``intermediate_value`` (the number of intermediate values reported, e.g. epochs or

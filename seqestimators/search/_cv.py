@@ -31,7 +31,6 @@ from sklearn.utils._param_validation import (
 )
 from skorch.dataset import ValidSplit
 
-from .._validation import check_seed
 from ..sequences import frame_to_sequences
 from ._fingerprint import check_fingerprint, n_samples, study_fingerprint
 from ._fitted import FittedStudySearch
@@ -44,7 +43,15 @@ from ._space import (
     space_size,
 )
 from ._storage import check_direction, make_storage
-from ._trials import Problem, missing_trials, optimize, optuna_quiet, run_worker, validation_share
+from ._trials import (
+    Problem,
+    check_seed,
+    missing_trials,
+    optimize,
+    optuna_quiet,
+    run_worker,
+    validation_share,
+)
 
 __all__ = ["SequenceSearchCV"]
 
