@@ -211,7 +211,7 @@ def plot_optimization_history(study_or_frame, *, direction=None, ylabel="objecti
 
     Parameters
     ----------
-    study_or_frame : :class:`optuna.study.Study`, fitted ``OptunaSearchCV`` or DataFrame
+    study_or_frame : :class:`optuna.study.Study`, fitted Optuna search or DataFrame
         A study, a fitted Optuna search, or a frame from
         :func:`seqestimators.results.results_frame` of one (with the columns ``number``,
         ``state`` and ``value``).
@@ -236,6 +236,13 @@ def plot_optimization_history(study_or_frame, *, direction=None, ylabel="objecti
     -------
     fig : :class:`~matplotlib.figure.Figure`
         The figure, with one axes.
+
+    Notes
+    -----
+    :func:`optuna.visualization.matplotlib.plot_optimization_history` is not used: it draws into
+    a new pyplot-managed figure (this module never touches pyplot, and ``fig`` could not be
+    honoured), it reads studies only (not a results frame), it shows completed trials only
+    (not the pruned trials' scores nor the failures) and it is experimental in Optuna.
 
     Examples
     --------
