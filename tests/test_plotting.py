@@ -208,6 +208,26 @@ def test_plot_search_heatmap_of_a_study():
         plot_search_heatmap(study, facet=None)  # a plain study has no CV scores
 
 
+def test_plot_search_heatmap_of_a_study_marks_its_pruned_only_combinations():
+    # results_frame keeps a pruned trial's score in "pruned_at_score", out of "value"
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.GridSampler(
+        {"cell": ["gru", "lstm"]}, seed=0))
+
+    def objective(trial):
+        cell = trial.suggest_categorical("cell", ["gru", "lstm"])
+        trial.report(0.25, 0)
+        if cell == "lstm":
+            raise optuna.TrialPruned()
+        return 0.75
+
+    study.optimize(objective, n_trials=2)
+    frame = results_frame(study).assign(state_policy="reset")
+    fig = plot_search_heatmap(frame, columns="cell", index="state_policy", facet=None,
+                              values="value")
+    assert sorted(t.get_text() for t in fig.axes[0].texts) == ["0.250*", "0.750"]
+    assert "pruned" in fig.get_supxlabel()
+
+
 # ------------------------------------------------------------------ optimization history
 def _study_with_every_state():
     study = optuna.create_study(direction="maximize", sampler=optuna.samplers.RandomSampler(0))

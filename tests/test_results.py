@@ -15,7 +15,8 @@ from skorch.dataset import ValidSplit
 from seqestimators import RNNClassifier, RNNRegressor
 from seqestimators.datasets import make_burst, make_delayed_echo, make_saturated_integral
 from seqestimators.preprocessing import SequenceScaler
-from seqestimators.results import _short_names, history_frame, pivot_results, results_frame
+from seqestimators.results import history_frame, pivot_results, results_frame
+from seqestimators.results._search import _short_names
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
@@ -299,3 +300,23 @@ def test_history_frame_errors():
         history_frame(DecisionTreeClassifier())
     with pytest.raises(ValueError, match="empty"):
         history_frame({})
+
+
+def test_study_frame_keeps_pruned_scores_out_of_the_value_column(tmp_path):
+    study = _study_with_every_state()
+    frame = results_frame(study).set_index("number")
+    # value: the objective of completed trials only (Optuna stores a pruned trial's last
+    # intermediate value as its value); the score a pruned trial was stopped with has a column
+    # of its own
+    assert frame.loc[[2, 5], "value"].isna().all()
+    assert frame.loc[[2, 5], "pruned_at_score"].tolist() == pytest.approx([0.5, 0.7])
+    assert frame.loc[[0, 1, 3, 4, 6], "pruned_at_score"].isna().all()
+    assert frame.loc[[1, 4, 6, 0], "value"].tolist() == [0.9, 0.6, 0.4, 0.2]
+    columns = list(results_frame(study).columns)
+    assert columns.index("pruned_at_score") == columns.index("rank_test_score") + 1
+    # ranks are integers, in the frame and in its CSV file (empty where a trial has none)
+    assert frame["rank_test_score"].dtype == "Int64"
+    path = tmp_path / "results.csv"
+    results_frame(study).to_csv(path, index=False)
+    ranks = pd.read_csv(path, dtype=str, keep_default_na=False)["rank_test_score"]
+    assert ranks.tolist() == ["1", "2", "3", "4", "", "", ""]

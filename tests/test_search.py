@@ -585,3 +585,55 @@ def test_a_space_smaller_than_n_trials_is_reported(echo):
     assert len(trials) == 4
     distinct = {t.params["cell"] for t in trials if "duplicate_of" not in t.user_attrs}
     assert len(distinct) == sum("duplicate_of" not in t.user_attrs for t in trials) <= 2
+
+
+# ------------------------------------------------------------------------------ fingerprints
+def test_fingerprints_tell_random_states_apart():
+    from seqestimators.search import estimator_fingerprint
+
+    def of(random_state):
+        return estimator_fingerprint(small_classifier(random_state=random_state))
+
+    # a RandomState or Generator is fingerprinted by its state, not by its class name
+    assert of(np.random.RandomState(0)) != of(np.random.RandomState(1))
+    assert of(np.random.RandomState(0)) == of(np.random.RandomState(0))
+    assert of(np.random.default_rng(0)) != of(np.random.default_rng(1))
+    assert of(np.random.default_rng(0)) == of(np.random.default_rng(0))
+
+
+def test_fingerprints_hold_integers_exactly(tmp_path):
+    from seqestimators.search import estimator_fingerprint
+
+    # 2**53 + 1 has no float64 of its own: a hash of the values as floats would not see it
+    big = np.array([2**53])
+    assert estimator_fingerprint(DummyClassifier(constant=big)) != \
+        estimator_fingerprint(DummyClassifier(constant=big + 1))
+    X = np.zeros((12, 3, 1), dtype=np.int64)
+    X[0, 0, 0] = 2**53
+    y = np.array([0, 1] * 6)
+
+    def search():
+        return SequenceSearchCV(DummyClassifier(), {"strategy": CategoricalDistribution(
+            ["most_frequent"])}, n_trials=1, cv=2, pruning=False, refit=False,
+            storage=str(tmp_path / "studies.log"), study_name="ints")
+
+    search().fit(X, y)
+    changed = X.copy()
+    changed[0, 0, 0] += 1
+    with pytest.raises(StudyMismatchError, match="data") as error:
+        search().fit(changed, y)
+    assert error.value.differences == ["data"]
+
+
+# ------------------------------------------------------------------------------ conventions
+def test_a_fitted_search_has_n_features_in(echo):
+    X, y = echo
+    space = default_param_distributions(cell=["gru"], hidden_size=[4], state_policy=["reset"],
+                                        num_layers=None, lr=None)
+    search = SequenceSearchCV(small_classifier(max_epochs=1), space, n_trials=1, cv=2,
+                              pruning=False)
+    assert not hasattr(search, "n_features_in_")  # scikit-learn: only once fitted
+    search.fit(X, y)
+    assert search.n_features_in_ == search.best_estimator_.n_features_in_ == X.shape[2]
+    search.set_params(refit=False).fit(X, y)
+    assert not hasattr(search, "n_features_in_")  # nothing refitted to ask

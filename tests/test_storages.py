@@ -55,7 +55,7 @@ needs_postgres = pytest.mark.skipif(
 #   the other worker's file: two workers are in a trial at the same time.
 WORKER = textwrap.dedent("""
     import os, sys, time
-    import seqestimators.search as search_module
+    import seqestimators.search._trials as search_module  # where the trials call cross_validate
     from seqestimators import RNNClassifier
     from seqestimators.datasets import make_delayed_echo
     from seqestimators.search import default_param_distributions, optuna_search

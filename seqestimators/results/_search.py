@@ -1,14 +1,4 @@
-"""Result tables of hyper-parameter searches and training histories.
-
-:func:`results_frame` turns any search — scikit-learn's :class:`~sklearn.model_selection.GridSearchCV`
-and :class:`~sklearn.model_selection.RandomizedSearchCV`, Optuna's
-:class:`~optuna_integration.OptunaSearchCV` (what :func:`seqestimators.search.optuna_search`
-returns) or a plain :class:`optuna.study.Study` — into one tidy :class:`pandas.DataFrame` with a
-row per candidate and a column per searched parameter under its plain name (``cell``,
-``hidden_size``, ``state_policy``...). :func:`pivot_results` folds such a table into a grid (cell
-type x hidden-state policy), and :func:`history_frame` returns the per-epoch training history of
-fitted estimators.
-"""
+"""Result tables of searches: results_frame (any search or Optuna study) and pivot_results."""
 
 from __future__ import annotations
 
@@ -19,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import NotFittedError
 
-__all__ = ["history_frame", "pivot_results", "results_frame"]
+__all__ = ["as_study", "pivot_results", "results_frame"]
 
 #: Score and time columns placed right after the parameters, in this order, when present.
 _LEADING_SCORE_COLUMNS = [
@@ -32,10 +22,11 @@ _LEADING_SCORE_COLUMNS = [
 #: Columns describing an Optuna trial, placed first.
 _TRIAL_COLUMNS = ["number", "state", "value"]
 
-#: How a trial of :class:`~seqestimators.search.SequenceSearchCV` was evaluated, placed after the
-#: score columns: the share of each training fold held out for the validation score of pruning,
-#: and the earlier trial whose result a trial with the same parameters took.
-_TRIAL_INFO_COLUMNS = ["validation_fraction", "duplicate_of"]
+#: How an Optuna trial was evaluated or ended, placed after the score columns: for
+#: :class:`~seqestimators.search.SequenceSearchCV` the share of each training fold held out for
+#: the validation score of pruning and the earlier trial whose result a trial with the same
+#: parameters took; the score a pruned trial was stopped with.
+_TRIAL_INFO_COLUMNS = ["validation_fraction", "duplicate_of", "pruned_at_score"]
 
 
 def _plain(value):
@@ -154,6 +145,7 @@ def _trial_score(trial, maximize):
 
 
 def _study_frame(study, params):
+    """The frame of a study, from :meth:`optuna.study.Study.trials_dataframe`."""
     import optuna
 
     multi = len(study.directions) > 1
@@ -164,31 +156,26 @@ def _study_frame(study, params):
         name for t in trials for name, v in t.user_attrs.items()
         if v is None or isinstance(v, (numbers.Number, str, bool, np.generic))
     ))
-    with_steps = any(t.intermediate_values for t in trials)
-    rows = []
-    for t in trials:
-        row = {"number": t.number, "state": t.state.name}
-        if multi:
-            for i in range(len(study.directions)):
-                row[f"value_{i}"] = _plain(t.values[i]) if t.values is not None else None
-        else:
-            row["value"] = _plain(t.value)
-        row.update({name: _plain(t.params.get(name)) for name in param_names})
-        row.update({name: _plain(t.user_attrs.get(name)) for name in attr_names})
-        row["duration"] = t.duration.total_seconds() if t.duration is not None else np.nan
-        if with_steps:
-            row["n_steps"] = len(t.intermediate_values)
-            row["intermediate_value"] = (
-                t.intermediate_values[t.last_step] if t.last_step is not None else np.nan
-            )
-        rows.append(row)
-    columns = ["number", "state"] + (
-        [f"value_{i}" for i in range(len(study.directions))] if multi else ["value"]
-    ) + param_names + attr_names + ["duration"] + (
-        ["n_steps", "intermediate_value"] if with_steps else []
-    )
-    frame = pd.DataFrame(rows, columns=columns)
-    frame = _fix_param_columns(frame, param_names, rows)
+    values = [f"value_{i}" for i in range(len(study.directions))] if multi else ["value"]
+    raw = study.trials_dataframe(
+        attrs=("number", "state", "values" if multi else "value", "params", "user_attrs",
+               "duration"), multi_index=False)
+    columns = ["number", "state", *values, *param_names, *attr_names, "duration"]
+    if raw.empty:  # no trial: trials_dataframe has no columns at all
+        frame = pd.DataFrame([], columns=columns)
+    else:
+        frame = raw.rename(columns={
+            **{f"values_{i}": f"value_{i}" for i in range(len(values))},
+            **{f"params_{name}": name for name in param_names},
+            **{f"user_attrs_{name}": name for name in attr_names}})
+        frame["duration"] = frame["duration"].dt.total_seconds()
+        frame = frame[columns]
+    if any(t.intermediate_values for t in trials):
+        frame["n_steps"] = [len(t.intermediate_values) for t in trials]
+        frame["intermediate_value"] = [
+            t.intermediate_values[t.last_step] if t.last_step is not None else np.nan
+            for t in trials]
+    frame = _fix_param_columns(frame, param_names, [t.params for t in trials])
     for col in ["value", "duration", "intermediate_value"]:
         if col in frame.columns:
             frame[col] = frame[col].astype(float)
@@ -198,10 +185,16 @@ def _study_frame(study, params):
              for v in frame["duplicate_of"]], dtype="Int64")
     frame, plain = _select_params(frame, param_names, params)
     if not multi:
+        # Optuna stores a pruned trial's last intermediate value as its value: that score of a
+        # partly trained model gets a column of its own, and value is the objective only.
+        frame["pruned_at_score"] = [
+            float(t.intermediate_values[t.last_step])
+            if t.state.name == "PRUNED" and t.last_step is not None else np.nan for t in trials]
         complete = frame["state"].eq("COMPLETE") & frame["value"].notna()
-        ranks = frame.loc[complete, "value"].rank(method="min", ascending=not maximize)
-        frame["rank_test_score"] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
-        frame.loc[complete, "rank_test_score"] = ranks.astype("int64")
+        frame["value"] = frame["value"].where(complete)
+        ranks = frame["value"].rank(method="min", ascending=not maximize)
+        frame["rank_test_score"] = pd.array(
+            [int(rank) if rank == rank else pd.NA for rank in ranks], dtype="Int64")
         order = sorted(range(len(trials)), key=lambda i: _trial_score(trials[i], maximize))
         frame = frame.iloc[order]
     first = _TRIAL_COLUMNS + plain + _LEADING_SCORE_COLUMNS + _TRIAL_INFO_COLUMNS
@@ -212,11 +205,23 @@ def _study_frame(study, params):
 
 
 def as_study(obj):
-    """The Optuna study behind ``obj`` (a Study or a fitted OptunaSearchCV), or None."""
-    try:
-        import optuna
-    except ImportError:  # pragma: no cover - optuna is a dependency
-        return None
+    """The Optuna study behind ``obj``, or None.
+
+    Parameters
+    ----------
+    obj : object
+        An :class:`optuna.study.Study`, or a fitted search holding one in ``study_``
+        (:class:`~seqestimators.search.SequenceSearchCV`,
+        :class:`optuna_integration.OptunaSearchCV`).
+
+    Returns
+    -------
+    study : optuna.study.Study or None
+        The study; None for anything else (a class, an unfitted search, a scikit-learn
+        search).
+    """
+    import optuna
+
     if isinstance(obj, optuna.study.Study):
         return obj
     study = getattr(obj, "study_", None) if not isinstance(obj, type) else None
@@ -240,8 +245,9 @@ def results_frame(search_or_study, *, params=None):
     search_or_study : fitted search or :class:`optuna.study.Study`
         A fitted :class:`~sklearn.model_selection.GridSearchCV`,
         :class:`~sklearn.model_selection.RandomizedSearchCV` (or any search with
-        ``cv_results_``), a fitted :class:`~optuna_integration.OptunaSearchCV` (for instance
-        what :func:`seqestimators.search.optuna_search` returns) or an Optuna study.
+        ``cv_results_``), a fitted :class:`~seqestimators.search.SequenceSearchCV` (what
+        :func:`seqestimators.search.optuna_search` returns) or
+        :class:`~optuna_integration.OptunaSearchCV`, or an Optuna study.
 
     params : list of str or dict, default=None
         The parameter columns to keep, by plain or full name, in this order; a dict also
@@ -257,21 +263,24 @@ def results_frame(search_or_study, *, params=None):
         - for Optuna: ``number`` (the trial number), ``state`` (``"COMPLETE"``,
           ``"PRUNED"``, ``"FAIL"``, ``"RUNNING"`` or ``"WAITING"``, as in
           :class:`optuna.trial.TrialState`) and ``value`` (the objective value; missing for
-          trials that did not complete);
+          trials that did not complete, pruned ones included);
         - one column per searched parameter under its plain name: prefixes of nested
           parameters (``estimator__``, pipeline steps such as ``rnnclassifier__``) are
           stripped, as long as the names stay distinct; values are plain Python objects
           (``"lstm"``, ``16``), ``None`` where a candidate does not set the parameter;
         - ``mean_test_score``, ``std_test_score``, ``rank_test_score`` (1 = best; for Optuna
-          among completed trials only) and ``mean_fit_time`` when the search records them
-          (Optuna studies run by ``OptunaSearchCV`` store them as user attributes; every other
-          scalar user attribute becomes a column too);
+          among completed trials only: integers, missing for the others) and
+          ``mean_fit_time`` when the search records them (the Optuna searches store them as
+          user attributes; every other scalar user attribute becomes a column too);
         - for studies of :class:`~seqestimators.search.SequenceSearchCV`:
           ``validation_fraction``, the share of each training fold its fits held out for the
           per-epoch validation score of pruning (0.0: trained on the whole fold; the trial's
           scores come from models trained on ``1 - validation_fraction`` of each fold), and
           ``duplicate_of``, the number of the earlier trial whose result a trial with the same
           parameters took without being fitted (missing for the others);
+        - for single-objective Optuna studies: ``pruned_at_score``, the score a pruned trial
+          was stopped with (its last intermediate value, from a partly trained model; missing
+          for the other trials);
         - the remaining columns of ``cv_results_`` (``std_fit_time``, ``split0_test_score``,
           ...), and for Optuna ``duration`` (seconds), plus ``n_steps`` and
           ``intermediate_value`` (the number of intermediate values reported, e.g. epochs or
@@ -344,8 +353,8 @@ def results_frame(search_or_study, *, params=None):
     if hasattr(search_or_study, "param_grid") or hasattr(search_or_study, "param_distributions"):
         raise _not_fitted(search_or_study)
     raise TypeError(
-        "results_frame expects a fitted GridSearchCV, RandomizedSearchCV, OptunaSearchCV or an "
-        f"optuna.study.Study; got {type(search_or_study).__name__}."
+        "results_frame expects a fitted GridSearchCV, RandomizedSearchCV, SequenceSearchCV, "
+        f"OptunaSearchCV or an optuna.study.Study; got {type(search_or_study).__name__}."
     )
 
 
@@ -404,102 +413,3 @@ def pivot_results(frame, index="cell", columns="state_policy", values="mean_test
     return data.pivot_table(index=index, columns=columns, values=values, aggfunc=aggfunc,
                             dropna=True)
 
-
-#: History columns placed first, in this order.
-_HISTORY_FIRST = ["epoch", "train_loss", "valid_loss", "valid_acc", "valid_r2", "dur"]
-
-
-def _history_of(obj):
-    """The skorch history behind ``obj``: a History, a net, a pipeline or a search."""
-    from skorch.history import History
-
-    if isinstance(obj, History):
-        return obj
-    if hasattr(obj, "best_estimator_"):
-        return _history_of(obj.best_estimator_)
-    if hasattr(obj, "steps") and hasattr(obj, "named_steps"):  # Pipeline
-        return _history_of(obj.steps[-1][1])
-    if hasattr(obj, "history_") or hasattr(obj, "initialized_"):
-        history = getattr(obj, "history_", None)
-        if history is None or not getattr(obj, "initialized_", True) or len(history) == 0:
-            raise _not_fitted(obj)
-        return history
-    if isinstance(obj, list) and all(isinstance(row, Mapping) for row in obj):
-        return obj
-    raise TypeError(
-        "history_frame expects a fitted skorch-based estimator (with history_), a Pipeline or "
-        f"search ending in one, a skorch History, or a list or dict of those; got "
-        f"{type(obj).__name__}."
-    )
-
-
-def _single_history_frame(obj):
-    history = _history_of(obj)
-    rows = []
-    for epoch in history:
-        rows.append({
-            key: _plain(value) for key, value in epoch.items()
-            if key != "batches" and not key.endswith(("_best", "_batch_count"))
-            and (value is None or isinstance(value, (numbers.Number, str, np.generic)))
-        })
-    frame = pd.DataFrame(rows)
-    return _order_columns(frame, _HISTORY_FIRST)
-
-
-def history_frame(estimator):
-    """The per-epoch training history of fitted estimators as a table.
-
-    Parameters
-    ----------
-    estimator : estimator, list of estimators or dict of estimators
-        A fitted skorch-based estimator (:class:`~seqestimators.RNNClassifier`,
-        :class:`~seqestimators.RNNRegressor`...; its ``history_``), a fitted
-        :class:`~sklearn.pipeline.Pipeline` ending in one, a fitted search (its
-        ``best_estimator_``) or a :class:`skorch.history.History`. A list or dict of those
-        gives one long table with a ``model`` column (the dict key, or the position in the
-        list).
-
-    Returns
-    -------
-    frame : :class:`pandas.DataFrame`
-        One row per epoch (and model): ``epoch`` (from 1), ``train_loss``, ``valid_loss``
-        and the validation score (``valid_acc`` for classifiers, ``valid_r2`` for regressors)
-        when a validation split was used (``train_split``), ``dur`` (seconds), then any other
-        scalar the callbacks recorded. The ``*_best`` flags, batch counts and per-batch
-        records are left out.
-
-    Raises
-    ------
-    sklearn.exceptions.NotFittedError
-        When an estimator has not been fitted.
-    TypeError
-        When the object has no skorch history.
-
-    Examples
-    --------
-    >>> from skorch.dataset import ValidSplit
-    >>> from seqestimators import RNNClassifier
-    >>> from seqestimators.datasets import make_burst
-    >>> from seqestimators.results import history_frame
-    >>> X, y = make_burst(32, 40, max_onset=20, random_state=0, return_X_y=True)
-    >>> est = RNNClassifier(cell="gru", hidden_size=8, max_epochs=3, random_state=0,
-    ...                     train_split=ValidSplit(4)).fit(X, y)
-    >>> frame = history_frame(est)
-    >>> list(frame.columns[:5]), len(frame)
-    (['epoch', 'train_loss', 'valid_loss', 'valid_acc', 'dur'], 3)
-    >>> history_frame({"a": est, "b": est}).groupby("model").size().to_dict()
-    {'a': 3, 'b': 3}
-    """
-    if isinstance(estimator, Mapping):
-        items = list(estimator.items())
-    elif isinstance(estimator, (list, tuple)) and not (
-        estimator and all(isinstance(row, Mapping) for row in estimator)
-    ):
-        items = list(enumerate(estimator))
-    else:
-        return _single_history_frame(estimator)
-    if not items:
-        raise ValueError("history_frame got an empty collection of estimators.")
-    frames = [_single_history_frame(est).assign(model=name) for name, est in items]
-    frame = pd.concat(frames, ignore_index=True)
-    return _order_columns(frame, ["model"] + _HISTORY_FIRST)
