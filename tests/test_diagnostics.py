@@ -16,7 +16,7 @@ from seqestimators.datasets import (
     make_burst,
     make_delayed_echo,
 )
-from seqestimators.diagnostics import CHECKS, Diagnosis, diagnose, diagnose_task
+from seqestimators.diagnostics import CHECKS, Check, Diagnosis, diagnose, diagnose_task, score_name
 from seqestimators.preprocessing import SequenceScaler
 
 
@@ -281,6 +281,16 @@ def test_report_plot_html_and_csv(tmp_path, echo3):
     assert list(pd.read_csv(path)["check"]) == list(CHECKS)
     with pytest.raises(KeyError, match="unknown check"):
         diagnosis["nope"]
+
+
+def test_checks_registry_and_score_name():
+    assert list(CHECKS) == ["convergence", "memory_use", "memory_horizon", "gradient_flow",
+                            "state_policy", "truncation", "scaling", "fit_gap"]
+    assert all(isinstance(check, Check) and check.name == name and check.summary
+               for name, check in CHECKS.items())
+    assert all(set(check.needs) <= set(CHECKS) for check in CHECKS.values())
+    assert score_name(RNNClassifier()) == score_name(True) == "accuracy"
+    assert score_name(RNNRegressor()) == score_name(False) == "R²"
 
 
 @pytest.mark.parametrize("kwargs, message", [

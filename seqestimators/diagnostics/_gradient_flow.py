@@ -1,0 +1,58 @@
+"""``gradient_flow``: vanishing or exploding gradients through time."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._cells import gated_cell_advice, is_gated
+from ._result import Check, finding
+
+#: The distance at which the gradient is read when the task's memory is not given.
+DEFAULT_DISTANCE = 20
+
+
+def check_gradient_flow(ev, findings):
+    net, flow, required_memory = ev.net, ev.flow, ev.required_memory
+    if not len(flow):
+        return finding("gradient_flow", "ok", "not measured: no hidden state, or sequences "
+                       "of one timestep")
+    distances = flow["distance"].to_numpy()
+    trained = flow["trained"].to_numpy(float)
+    initial = flow["initial"].to_numpy(float)
+    if not np.all(np.isfinite(trained)):
+        return finding("gradient_flow", "fail", "the gradient through time is not finite",
+                       "lower lr and keep gradient clipping on "
+                       "(callbacks__gradient_clip__gradient_clip_value=1.0)")
+    target = required_memory if required_memory is not None else DEFAULT_DISTANCE
+    at = int(np.argmin(np.abs(distances - min(max(target, 1), int(distances.max())))))
+    ratios = {name: values[at] / values[0] if values[0] > 0 else np.nan
+              for name, values in (("initial", initial), ("trained", trained))}
+    ratio = np.nanmax([ratios["initial"], ratios["trained"], 0.0])
+    peak = float(np.nanmax(trained / trained[0])) if trained[0] > 0 else np.nan
+    evidence = (f"|d loss / d state| at distance {distances[at]} is {ratios['trained']:.2g} x "
+                f"its value at distance {distances[0]} after training "
+                f"({ratios['initial']:.2g} x at initialization)")
+    ungated = is_gated(getattr(net, "cell", None)) is False
+    fixes = []
+    if ungated:
+        fixes.append(gated_cell_advice())
+    if getattr(net, "patch_size", None) in (None, 1) and "patch_size" in net.get_params():
+        fixes.append("patch_size=p to shorten the sequences p-fold")
+    fixes.append("shorter sequences or a shorter dependency")
+    if peak > 1e3:
+        return finding("gradient_flow", "warn", evidence + f"; it grows up to {peak:.3g} x: "
+                       "exploding gradients",
+                       "keep gradient clipping on (callbacks__gradient_clip__gradient_clip_"
+                       "value=1.0), lower lr" + (f", or {gated_cell_advice()}" if ungated
+                                                 else ""))
+    if not np.isfinite(ratio) or ratio < 1e-10:
+        return finding("gradient_flow", "fail", evidence + ": the gradient vanishes before it "
+                       "reaches the inputs the task needs", "; ".join(fixes))
+    if ratio < 1e-5:
+        return finding("gradient_flow", "warn", evidence + ": vanishing gradients",
+                       "; ".join(fixes))
+    return finding("gradient_flow", "ok", evidence)
+
+
+CHECK = Check("gradient_flow", check_gradient_flow,
+              summary="vanishing or exploding gradients through time")
