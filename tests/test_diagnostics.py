@@ -324,3 +324,65 @@ def test_runs_on_gpu(echo3):
                                        device="cuda", random_state=0), X, y)
     assert np.isfinite(diagnosis.memory["influence"]).all()
     assert np.isfinite(diagnosis.gradient_flow["trained"]).all()
+
+
+# ------------------------------------------------------------------ issue 17: nothing mutated
+def _fitted_state(est):
+    """Every fitted attribute (name ending in "_") and the module's state_dict, copied."""
+    import copy
+
+    attrs = {k: v for k, v in vars(est).items() if k.endswith("_") and not k.startswith("_")}
+    snapshot = {}
+    for key, value in attrs.items():
+        if key == "history_":
+            snapshot[key] = copy.deepcopy(value.to_list())
+        elif isinstance(value, torch.nn.Module):
+            snapshot[key] = {k: v.detach().clone() for k, v in value.state_dict().items()}
+        elif isinstance(value, torch.optim.Optimizer):
+            snapshot[key] = copy.deepcopy(value.state_dict())
+        else:
+            try:
+                snapshot[key] = copy.deepcopy(value)
+            except Exception:  # noqa: BLE001 - an object that cannot be copied: its identity
+                snapshot[key] = value
+    return snapshot
+
+
+def _same(a, b, depth=0):
+    if depth > 6:
+        return True
+    if torch.is_tensor(a) or torch.is_tensor(b):
+        return torch.is_tensor(a) and torch.is_tensor(b) and a.shape == b.shape and \
+            torch.equal(a.cpu(), b.cpu())
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.array_equal(np.asarray(a), np.asarray(b))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and \
+            all(_same(a[k], b[k], depth + 1) for k in a)
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and \
+            all(_same(x, z, depth + 1) for x, z in zip(a, b))
+    if a is b:
+        return True
+    if hasattr(a, "__dict__") and not isinstance(a, type):  # an object: compare its attributes
+        return type(a) is type(b) and _same(vars(a), vars(b), depth + 1)
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - objects without a usable ==
+        return False
+
+
+def test_diagnose_leaves_a_fitted_carry_estimator_unchanged():
+    X, y = make_delayed_echo(6, 60, random_state=0, return_X_y=True)
+    est = RNNClassifier(cell="gru", hidden_size=4, state_policy="carry", max_epochs=1,
+                        batch_size=6, random_state=0).fit(X, y)
+    est.predict(X[:, :30])  # a carried state that is neither zero nor the end of training
+    before = _fitted_state(est)
+    assert torch.is_tensor(before["carried_state_"]) or isinstance(before["carried_state_"],
+                                                                    tuple)
+    diagnosis = diagnose(est, X, y, X_valid=X[:, 30:], y_valid=y[:, 30:])
+    assert diagnosis.estimator is est
+    after = _fitted_state(est)
+    assert before.keys() == after.keys()
+    changed = [key for key in before if not _same(before[key], after[key])]
+    assert not changed, f"diagnose changed {changed}"

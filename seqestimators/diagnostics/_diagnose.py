@@ -37,10 +37,13 @@ def _measure(ev, valid, output, *, baseline, n_sequences, max_lag, rng, seed):
     """Scores, the memoryless baseline and the probes of a fitted ``ev.net`` (into ``ev``);
     returns the fitted baseline (or None)."""
     net, train = ev.net, ev.train
-    ev.scores["train"] = score(net, subsample(train, 256, rng))
+    policy = getattr(net, "state_policy", None)
+    carries = policy is not None and get_state_policy(policy).carries
+    # Predictions under a carrying policy move the carried state: score copies.
+    ev.scores["train"] = score(copy.deepcopy(net) if carries else net,
+                               subsample(train, 256, rng))
     if valid is not None:
-        policy = getattr(net, "state_policy", None)
-        if policy is not None and get_state_policy(policy).carries:
+        if carries:
             ev.scores["valid_carry"] = score(copy.deepcopy(net), valid)
             reset = copy.deepcopy(net)
             reset.reset_state()
@@ -78,7 +81,9 @@ def diagnose(estimator, X, y, *, X_valid=None, y_valid=None, required_memory=Non
         :class:`~seqestimators.RNNForecaster` (or a :class:`~sklearn.pipeline.Pipeline` ending
         in one). Unfitted: a clone is fitted on a training part of ``X, y`` (``fit``, or
         ``partial_fit`` over chunks of ``chunk_length`` timesteps) and scored on the rest.
-        Fitted: it is used as is; ``X, y`` are taken as its training data.
+        Fitted: it is not refitted and is left unchanged (its fitted attributes, weights and
+        carried state): the measurements work on a copy; ``X, y`` are taken as its training
+        data.
     X : array-like of shape (n_samples, n_timesteps, n_features), list of arrays or DataFrame
         Sequences in any layout the estimators accept (2D univariate, ragged lists, long
         frames).
@@ -143,8 +148,8 @@ def diagnose(estimator, X, y, *, X_valid=None, y_valid=None, required_memory=Non
         preprocess, net = estimator[:-1], estimator[-1]
         if not fitted:
             preprocess = clone(preprocess)
-    if not fitted:
-        net = clone(net)
+    # A fitted estimator stays the caller's: the measurements work on a copy of it.
+    net = copy.deepcopy(net) if fitted else clone(net)
 
     data, output = canonical(X, y, net)
     if fitted:
