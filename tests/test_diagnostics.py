@@ -386,3 +386,12 @@ def test_diagnose_leaves_a_fitted_carry_estimator_unchanged():
     assert before.keys() == after.keys()
     changed = [key for key in before if not _same(before[key], after[key])]
     assert not changed, f"diagnose changed {changed}"
+
+
+def test_warnings_of_the_internal_fits_do_not_reach_the_user(burst):
+    X, y = burst
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        diagnose(RNNClassifier(cell="rnn", hidden_size=4, state_policy="carry", max_epochs=2,
+                               random_state=0), X[:64], y[:64])
+    assert not [str(w.message) for w in caught], "internal warnings reached the user"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.base import is_classifier
 from sklearn.pipeline import Pipeline
@@ -56,13 +58,19 @@ def fit_baseline(net, train, output, *, epochs, random_state):
     if train.n_samples <= 4 and output == "sequence" and not train.ragged:
         # One long stream: windows of 50 timesteps give the memoryless model many batches.
         data = windows(train, min(50, train.X.shape[1]))
-    baseline.fit(data.X, data.y)
+    with warnings.catch_warnings():
+        # An internal fit: its notes (e.g. a ConvergenceWarning) are not about the user's model.
+        warnings.simplefilter("ignore")
+        baseline.fit(data.X, data.y)
     return baseline
 
 
 def score(net, data):
-    """``net.score`` on ``data`` as a float."""
-    return float(net.score(data.X, data.y))
+    """``net.score`` on ``data`` as a float, with the warnings of these internal predictions
+    silenced (e.g. a carried state continued on batches of another size)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return float(net.score(data.X, data.y))
 
 
 def transform(preprocess, data):
