@@ -395,3 +395,69 @@ def test_warnings_of_the_internal_fits_do_not_reach_the_user(burst):
         diagnose(RNNClassifier(cell="rnn", hidden_size=4, state_policy="carry", max_epochs=2,
                                random_state=0), X[:64], y[:64])
     assert not [str(w.message) for w in caught], "internal warnings reached the user"
+
+
+# ------------------------------------------------------------------ verdicts agree with the figure
+@pytest.fixture(scope="module")
+def burst_rnn():
+    """The command line's ``diagnose burst``: a plain RNN, 10 epochs, still learning."""
+    diagnosis = diagnose_task("burst", estimator_params={"cell": "rnn", "hidden_size": 8,
+                                                         "max_epochs": 10})
+    return diagnosis, diagnosis.plot()
+
+
+def _model_curve(fig):
+    ax = fig.axes[0]
+    (line,) = [line for line in ax.lines if line.get_label() == "model: train"]
+    return np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+
+
+#: The documented threshold: the loss has levelled off when the least-squares line through the
+#: last max(3, n/5) epochs changes it by less than 0.5 % of its level per epoch.
+SLOPE_TOL = 0.005
+
+
+def relative_slope(losses):
+    losses = np.asarray(losses, float)
+    k = min(len(losses), max(3, int(np.ceil(len(losses) / 5))))
+    if k < 2:
+        return 0.0, k
+    tail = losses[-k:]
+    return np.polyfit(np.arange(k), tail, 1)[0] / abs(tail.mean()), k
+
+
+def assert_convergence_agrees_with_its_curve(diagnosis, fig):
+    finding = diagnosis["convergence"]
+    epochs, losses = _model_curve(fig)
+    # The text's starting and final losses are the plotted first and last points.
+    numbers = [float(word) for word in finding["evidence"].replace(",", " ").split()
+               if word.replace(".", "", 1).replace("e-", "", 1).isdigit()]
+    assert numbers[0] == pytest.approx(losses[0], rel=1e-3)
+    assert f"{losses[-1]:.4g}" in finding["evidence"]
+    slope, _ = relative_slope(losses[1:])
+    if "levelled off" in finding["evidence"]:
+        assert abs(slope) <= SLOPE_TOL
+    net = diagnosis.estimator
+    if "near zero" in finding["evidence"]:
+        assert losses[-1] <= 1e-3 * losses[0]
+    elif finding["status"] == "ok" and net.n_iter_ >= net.max_epochs and len(losses) > 3:
+        assert -slope <= SLOPE_TOL, finding["evidence"]
+    # Epochs are whole numbers on the axis.
+    ticks = fig.axes[0].get_xticks()
+    assert np.allclose(ticks, np.round(ticks))
+
+
+def test_convergence_agrees_with_the_plotted_learning_curve(burst_rnn):
+    diagnosis, fig = burst_rnn
+    assert_convergence_agrees_with_its_curve(diagnosis, fig)
+    # Still falling steeply at max_epochs=10: not "levelled off".
+    assert diagnosis["convergence"]["status"] == "warn"
+    assert "max_epochs=20" in diagnosis["convergence"]["advice"]
+
+
+def test_convergence_of_a_levelled_run_agrees_with_its_curve(echo3):
+    X, y = echo3
+    diagnosis = diagnose(RNNClassifier(cell="gru", hidden_size=16, max_epochs=30, lr=0.02,
+                                       random_state=0), X, y, required_memory=3,
+                         baseline=False)
+    assert_convergence_agrees_with_its_curve(diagnosis, diagnosis.plot())

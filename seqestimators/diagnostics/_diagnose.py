@@ -197,7 +197,8 @@ def diagnose(estimator, X, y, *, X_valid=None, y_valid=None, required_memory=Non
         history=ev.history,
         baseline_history=None if baseline_est is None else history_frame(baseline_est),
         scores=ev.scores, estimator=estimator if fitted else net,
-        timings={"fit": fit_seconds, "total": time.perf_counter() - started})
+        timings={"fit": fit_seconds, "total": time.perf_counter() - started},
+        initial_loss=ev.initial_loss)
 
 
 def _required_memory(task_name, params):

@@ -125,6 +125,9 @@ class Diagnosis:
     timings : dict
         Seconds spent in ``fit`` (the diagnosed fit, 0 for a fitted estimator) and in the
         whole diagnosis (``total``).
+    initial_loss : float or None
+        The loss of the first training batch, before any optimizer step: epoch 0 of the
+        plotted learning curve and the starting loss of the ``convergence`` check.
     """
 
     findings: pd.DataFrame
@@ -135,6 +138,7 @@ class Diagnosis:
     scores: dict = field(default_factory=dict)
     estimator: object = None
     timings: dict = field(default_factory=dict)
+    initial_loss: float | None = None
 
     @staticmethod
     def table(findings):
@@ -239,15 +243,22 @@ class Diagnosis:
         return fig
 
     def _plot_losses(self, ax):
+        from matplotlib.ticker import MaxNLocator
+
         for name, frame, color in (("model", self.history, "tab:blue"),
                                    ("memoryless baseline", self.baseline_history, "tab:grey")):
             if frame is None or not len(frame):
                 continue
-            ax.plot(frame["epoch"], frame["train_loss"], color=color, label=f"{name}: train")
+            epochs = frame["epoch"].to_numpy()
+            losses = frame["train_loss"].to_numpy(float)
+            if name == "model" and self.initial_loss is not None:  # epoch 0: before any step
+                epochs, losses = np.r_[0, epochs], np.r_[self.initial_loss, losses]
+            ax.plot(epochs, losses, color=color, label=f"{name}: train")
             if "valid_loss" in frame and frame["valid_loss"].notna().any():
                 ax.plot(frame["epoch"], frame["valid_loss"], color=color, ls="--",
                         label=f"{name}: valid")
-        ax.set_xlabel("epoch (or partial_fit call)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("epoch (or partial_fit call; 0: the first batch)")
         ax.set_ylabel("loss")
         losses = self.history["train_loss"].to_numpy(float) if len(self.history) else []
         if len(losses) and np.all(np.isfinite(losses)) and np.min(losses) > 0 and \
