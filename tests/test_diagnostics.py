@@ -461,3 +461,35 @@ def test_convergence_of_a_levelled_run_agrees_with_its_curve(echo3):
                                        random_state=0), X, y, required_memory=3,
                          baseline=False)
     assert_convergence_agrees_with_its_curve(diagnosis, diagnosis.plot())
+
+
+def assert_gradient_flow_agrees_with_its_curve(diagnosis, fig):
+    finding = diagnosis["gradient_flow"]
+    read_at = int(finding["evidence"].split("at distance ")[1].split()[0])
+    (line,) = [line for line in fig.axes[2].lines if line.get_label() == "trained"]
+    distances, values = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+    at_needed = values[distances == read_at]
+    ratio = at_needed[0] / values[0] if len(at_needed) else 0.0
+    if finding["status"] == "ok" and "already removes" not in finding["evidence"]:
+        assert ratio >= 1e-5, finding["evidence"]  # the documented threshold of "vanishing"
+    if ratio < 1e-5:
+        assert finding["status"] != "ok" or "already removes" in finding["evidence"]
+
+
+def test_gradient_flow_is_read_where_the_task_needs_it(burst_rnn):
+    diagnosis, fig = burst_rnn
+    assert_gradient_flow_agrees_with_its_curve(diagnosis, fig)
+    # The burst lies at least 130 - 50 - 10 = 70 steps before the last target.
+    read_at = int(diagnosis["gradient_flow"]["evidence"].split("at distance ")[1].split()[0])
+    assert read_at == 70
+    assert diagnosis["gradient_flow"]["status"] in ("warn", "fail")
+    assert "cell='lstm' or 'gru'" in diagnosis["gradient_flow"]["advice"]
+
+
+def test_gradient_flow_of_a_model_that_remembers_agrees_with_its_curve(burst):
+    X, y = burst
+    diagnosis = diagnose(RNNClassifier(cell="lstm", hidden_size=16, max_epochs=40,
+                                       random_state=0), X, y, required_memory=70)
+    assert_gradient_flow_agrees_with_its_curve(diagnosis, diagnosis.plot())
+    assert diagnosis["memory_use"]["status"] == "ok"
+    assert_no_fail(diagnosis)

@@ -201,12 +201,19 @@ def diagnose(estimator, X, y, *, X_valid=None, y_valid=None, required_memory=Non
         initial_loss=ev.initial_loss)
 
 
-def _required_memory(task_name, params):
+def _required_memory(task, params):
     """The memory (in lags) a built-in task needs, from its generator's parameters."""
-    if task_name == "delayed_echo":
-        return int(params.get("delay", 1))
-    if task_name == "ball_trajectory":
+    defaults = {name: p.default for name, p in inspect.signature(task.generator).parameters.items()
+                if p.default is not inspect.Parameter.empty}
+    params = {**defaults, **params}
+    if task.name == "delayed_echo":
+        return int(params["delay"])
+    if task.name == "ball_trajectory":
         return 1  # two consecutive heights give the velocity
+    if task.name == "burst":
+        # The target at the last timestep says whether the burst has passed: the burst lies at
+        # least n_timesteps - max_onset - burst_length steps back.
+        return max(1, int(params["n_timesteps"] - params["max_onset"] - params["burst_length"]))
     return None
 
 
@@ -254,7 +261,7 @@ def diagnose_task(task, *, n_samples=256, n_timesteps=None, task_params=None,
     cls = RNNClassifier if spec.name in CLASSIFICATION_TASKS else RNNRegressor
     params = {"random_state": random_state, **(estimator_params or {})}
     return diagnose(cls(**params), bunch.data, bunch.target,
-                    required_memory=_required_memory(spec.name, kwargs),
+                    required_memory=_required_memory(spec, kwargs),
                     chunk_length=chunk_length, random_state=random_state)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._cells import gated_cell_advice
+from ._memory_use import already_uses_memory
 from ._result import Check, finding
 
 
@@ -42,6 +43,11 @@ def check_memory_horizon(ev, findings):
                            f"short ({len(values)} lags measured) to show lag {required_memory}",
                            "use sequences longer than the memory the task needs")
         if values[required_memory] < 0.1:
+            used = already_uses_memory(ev)
+            if used:
+                return finding("memory_horizon", "ok", evidence + f"; at lag {required_memory} "
+                               f"the influence is {values[required_memory]:.3f} of the peak, "
+                               f"but {used}")
             return finding("memory_horizon", "warn", evidence + f"; at lag {required_memory} "
                            f"the influence is {values[required_memory]:.3f} of the peak: "
                            "shorter than the memory the task needs", advice_short)

@@ -14,6 +14,30 @@ def relative_error(model, baseline):
     return (1.0 - model) / base_err if base_err > 1e-12 else np.inf
 
 
+#: A model that keeps at most this fraction of the memoryless baseline's error demonstrably
+#: uses its memory: the probes' small derivatives at long lags (those of a saturated, latched
+#: state) are then no sign of a network that cannot remember.
+USES_MEMORY = 0.1
+
+
+def kept_error(ev):
+    """The fraction of the memoryless baseline's error the model keeps (None: not measured)."""
+    model = ev.scores.get("valid", ev.scores.get("train"))
+    base = ev.scores.get("baseline")
+    if model is None or base is None or 1.0 - base < 0.01:
+        return None
+    return relative_error(model, base)
+
+
+def already_uses_memory(ev):
+    """A sentence saying that the model already uses its memory, or "" if that is not shown."""
+    kept = kept_error(ev)
+    if kept is None or kept > USES_MEMORY:
+        return ""
+    return (f"the model already removes {100 * (1 - kept):.0f}% of the memoryless baseline's "
+            f"error (memory_use): it remembers what the task needs")
+
+
 def check_memory_use(ev, findings):
     scores = ev.scores
     name = score_name(ev.net)
