@@ -47,6 +47,7 @@ def test_burst_with_carried_state_fails_state_policy_and_memory_use(burst):
     assert "from a reset state" in diagnosis["state_policy"]["evidence"]
     assert "state_policy='reset'" in diagnosis["state_policy"]["advice"]
     assert {"valid_reset", "valid_carry", "baseline"} <= set(diagnosis.scores)
+    assert_memory_use_advice_leads_somewhere(diagnosis)
 
 
 def test_burst_with_reset_lstm_is_clean(burst):
@@ -493,3 +494,20 @@ def test_gradient_flow_of_a_model_that_remembers_agrees_with_its_curve(burst):
     assert_gradient_flow_agrees_with_its_curve(diagnosis, diagnosis.plot())
     assert diagnosis["memory_use"]["status"] == "ok"
     assert_no_fail(diagnosis)
+
+
+def assert_memory_use_advice_leads_somewhere(diagnosis):
+    finding = diagnosis["memory_use"]
+    if finding["status"] == "ok":
+        return
+    assert finding["advice"]
+    status = statuses(diagnosis)
+    named = [check for check in CHECKS if check != "memory_use" and check in finding["advice"]]
+    assert all(status[check] != "ok" for check in named), (finding["advice"], status)
+
+
+def test_memory_use_points_only_to_checks_that_flag_a_cause(burst_rnn):
+    diagnosis, _ = burst_rnn
+    assert diagnosis["memory_use"]["status"] == "fail"
+    assert_memory_use_advice_leads_somewhere(diagnosis)
+    assert "gradient_flow" in diagnosis["memory_use"]["advice"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._cells import gated_cell_advice
+from ._cells import gated_cell_advice, is_gated
 from ._result import Check, finding, score_name
 
 
@@ -38,6 +38,30 @@ def already_uses_memory(ev):
             f"error (memory_use): it remembers what the task needs")
 
 
+#: The checks whose warnings explain a network that does not use its memory.
+CAUSES = ("state_policy", "truncation", "gradient_flow", "memory_horizon", "convergence",
+          "scaling")
+
+
+def _advice(ev, findings):
+    """Where to look: the checks that flag a cause, or, when none does, what to change."""
+    flagged = [f"{f.check} ({f.status})" for name in CAUSES
+               if (f := findings.get(name)) is not None and f.status != "ok"]
+    if flagged:
+        return ("the network does not use its memory; the causes found: see "
+                f"{', '.join(flagged)} and their fixes")
+    net = ev.net
+    fixes = []
+    if is_gated(getattr(net, "cell", None)) is False:
+        fixes.append(gated_cell_advice())
+    epochs = int(getattr(net, "max_epochs", 1) or 1)
+    fixes.append(f"more epochs (e.g. max_epochs={2 * epochs}) or a larger hidden_size")
+    if ev.required_memory is None:
+        fixes.append("pass required_memory= (how far back the target depends on the inputs) so "
+                     "that gradient_flow, memory_horizon and truncation look at that distance")
+    return "no other check names a cause; try " + "; ".join(fixes)
+
+
 def check_memory_use(ev, findings):
     scores = ev.scores
     name = score_name(ev.net)
@@ -52,8 +76,7 @@ def check_memory_use(ev, findings):
                        "near perfect, the task may not need memory")
     ratio = relative_error(model, base)
     evidence += f"; the model keeps {100 * min(ratio, 9.99):.0f}% of the baseline's error"
-    advice = ("the network does not use its memory: check state_policy, truncation and "
-              f"gradient_flow below; {gated_cell_advice()} and enough epochs")
+    advice = _advice(ev, findings)
     if ratio > 0.9:
         return finding("memory_use", "fail", evidence + ": not clearly better than no memory",
                        advice)
@@ -63,6 +86,6 @@ def check_memory_use(ev, findings):
     return finding("memory_use", "ok", evidence)
 
 
-CHECK = Check("memory_use", check_memory_use,
+CHECK = Check("memory_use", check_memory_use, needs=CAUSES,
               summary="the model's validation score next to a memoryless baseline trained on "
                       "the same data")
