@@ -75,33 +75,35 @@ def check_convergence(ev, findings):
     else:
         evidence = (f"training loss {start:.4g} at {unit} 0 (the first batch, before any "
                     f"step), {end:.4g} after {unit} {n}")
+    if unit == "batch":
+        evidence += f" ({n} batches of the only epoch)"
     scale = max(abs(start), 1e-12)
-    evidence += f" ({100 * (start - end) / scale:.1f}% lower"
-    evidence += f"; {n} batches of the only epoch)" if unit == "batch" else ")"
-    if end <= 1e-3 * scale:
+    slope, k = relative_slope(losses)
+    level = float(np.mean(losses[-k:]))
+    evidence += (f"; over the last {_plural(k, unit)} it averages {level:.4g} "
+                 f"({100 * (start - level) / scale:.1f}% below the start) and changes by "
+                 f"{100 * slope:+.2f}% per {unit} (flat means within ±{100 * SLOPE_TOL:g}%)")
+    if level <= 1e-3 * scale:
         return finding("convergence", "ok", evidence + ": near zero")
-    if (start - end) / scale < 0.01:
+    if (start - level) / scale < 0.01:
         return finding("convergence", "fail", evidence + ": no progress from the start",
                        f"the optimizer does not move the loss: try another learning rate "
                        f"(lr={net.lr:g} now; e.g. {net.lr * 3:g} or {net.lr / 3:g}) and "
                        "scale the inputs and targets to unit scale")
-    slope, k = relative_slope(losses)
-    trend = (f"; over the last {_plural(k, unit)} it changes by {100 * slope:+.2f}% per {unit} "
-             f"(flat: within ±{100 * SLOPE_TOL:g}%)")
     max_epochs = int(getattr(net, "max_epochs", n) or n)
     n_iter = getattr(net, "n_iter_", n)
     capped = chunked or unit == "batch" or n_iter >= max_epochs
     if -slope <= SLOPE_TOL and slope <= SLOPE_TOL:
-        return finding("convergence", "ok", evidence + trend + ": the loss has levelled off")
+        return finding("convergence", "ok", evidence + ": the loss has levelled off")
     if slope > SLOPE_TOL:
-        return finding("convergence", "ok", evidence + trend + ": no longer falling (it rises "
-                       "at the end; more epochs would not help)")
+        return finding("convergence", "ok", evidence + ": no longer falling: it rises at "
+                       "the end (if it keeps rising, lower lr)")
     if not capped:
-        return finding("convergence", "ok", evidence + trend + f": still falling, but training "
+        return finding("convergence", "ok", evidence + f": still falling, but training "
                        f"stopped itself after {n_iter} of max_epochs={max_epochs} (its "
                        "monitored loss no longer improved)")
     more = f"max_epochs={2 * max(max_epochs, 1)}"
-    return finding("convergence", "warn", evidence + trend + ": still falling when training "
+    return finding("convergence", "warn", evidence + ": still falling when training "
                    "stopped",
                    "train longer: more data or passes over the stream" if chunked else
                    f"raise max_epochs (e.g. {more}), or set n_iter_no_change/early_stopping "
