@@ -15,6 +15,7 @@ from seqestimators.datasets import (
     make_ball_trajectory,
     make_burst,
     make_delayed_echo,
+    make_saturated_integral,
 )
 from seqestimators.diagnostics import CHECKS, Check, Diagnosis, diagnose, diagnose_task, score_name
 from seqestimators.preprocessing import SequenceScaler
@@ -444,6 +445,8 @@ def assert_convergence_agrees_with_its_curve(diagnosis, fig):
         assert losses[1:][-k:].mean() <= 1e-3 * losses[0]
     elif finding["status"] == "ok" and net.n_iter_ >= net.max_epochs and len(losses) > 3:
         assert -slope <= SLOPE_TOL, finding["evidence"]
+    if losses[-1] > 1.5 * losses[1:].min():  # ends well above its lowest point
+        assert finding["status"] != "ok", finding["evidence"]
     # Epochs are whole numbers on the axis.
     ticks = fig.axes[0].get_xticks()
     assert np.allclose(ticks, np.round(ticks))
@@ -512,3 +515,12 @@ def test_memory_use_points_only_to_checks_that_flag_a_cause(burst_rnn):
     assert diagnosis["memory_use"]["status"] == "fail"
     assert_memory_use_advice_leads_somewhere(diagnosis)
     assert "gradient_flow" in diagnosis["memory_use"]["advice"]
+
+
+def test_a_loss_that_jumps_up_at_the_end_is_not_ok():
+    X, y = make_saturated_integral(1, 5000, random_state=0, return_X_y=True)
+    diagnosis = diagnose(RNNRegressor(hidden_size=16, tbptt_steps=100, max_epochs=12,
+                                      random_state=0), X, y, baseline=False)
+    assert_convergence_agrees_with_its_curve(diagnosis, diagnosis.plot())
+    assert diagnosis["convergence"]["status"] == "warn"
+    assert "lower lr" in diagnosis["convergence"]["advice"]

@@ -14,6 +14,8 @@ from ._result import Check, finding
 #: The training loss has levelled off when, over the last points of the curve, the
 #: least-squares line changes it by less than this fraction of its level per epoch.
 SLOPE_TOL = 0.005
+#: A loss rising at the end to more than this multiple of its lowest value: unstable training.
+RISE = 1.5
 
 
 def trend_window(n):
@@ -96,8 +98,16 @@ def check_convergence(ev, findings):
     if -slope <= SLOPE_TOL and slope <= SLOPE_TOL:
         return finding("convergence", "ok", evidence + ": the loss has levelled off")
     if slope > SLOPE_TOL:
-        return finding("convergence", "ok", evidence + ": no longer falling: it rises at "
-                       "the end (if it keeps rising, lower lr)")
+        lowest = int(np.argmin(losses))
+        if end > RISE * losses[lowest]:
+            return finding("convergence", "warn", evidence + f": it rises at the end, to "
+                           f"{end / losses[lowest]:.2g} x its lowest ({losses[lowest]:.4g} after "
+                           f"{unit} {lowest + 1}): unstable training",
+                           f"lower lr (e.g. lr={net.lr / 3:g}), keep gradient clipping on "
+                           "(callbacks__gradient_clip__gradient_clip_value=1.0), or "
+                           "early_stopping=True to keep the best epoch's weights")
+        return finding("convergence", "ok", evidence + ": no longer falling (it wobbles "
+                       f"within {RISE:g} x its lowest value)")
     if not capped:
         return finding("convergence", "ok", evidence + f": still falling, but training "
                        f"stopped itself after {n_iter} of max_epochs={max_epochs} (its "
