@@ -14,7 +14,7 @@ from ._result import Check, finding
 #: The training loss has levelled off when, over the last points of the curve, the
 #: least-squares line changes it by less than this fraction of its level per epoch.
 SLOPE_TOL = 0.005
-#: A loss rising at the end to more than this multiple of its lowest value: unstable training.
+#: A loss rising at the end to more than this multiple of its lowest epoch: unstable training.
 RISE = 1.5
 
 
@@ -99,7 +99,8 @@ def check_convergence(ev, findings):
         return finding("convergence", "ok", evidence + ": the loss has levelled off")
     if slope > SLOPE_TOL:
         lowest = int(np.argmin(losses))
-        if end > RISE * losses[lowest]:
+        # Per-call (chunk) and per-batch losses are too noisy for their lowest point to count.
+        if unit == "epoch" and end > RISE * losses[lowest]:
             return finding("convergence", "warn", evidence + f": it rises at the end, to "
                            f"{end / losses[lowest]:.2g} x its lowest ({losses[lowest]:.4g} after "
                            f"{unit} {lowest + 1}): unstable training",
