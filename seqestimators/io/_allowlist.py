@@ -7,6 +7,7 @@ file: a class that is not here is refused by :func:`~seqestimators.io.load` and
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 import torch
@@ -113,3 +114,41 @@ def lookup(name, allowed):
         )
     return allowed[name]
 
+
+@functools.cache
+def functions():
+    """Every function a parameter may hold, by its dotted name."""
+    return {"builtins.print": print}  # PrintLog's sink
+
+
+def lookup_function(name):
+    """The allowlisted function of that name, or ValueError."""
+    table = functions()
+    if not isinstance(name, str) or name not in table:
+        raise ValueError(f"The model file names the function {name!r}, which is not in the "
+                         f"allowlist ({', '.join(table)}); refusing to load it.")
+    return table[name]
+
+
+def scheduler_policy_names():
+    """The names skorch's ``LRScheduler(policy="<name>")`` may look up: scheduler classes only.
+
+    skorch resolves a string policy with ``getattr`` on its own module, which holds other
+    objects too (``sys``, ``np``, ``torch``): a name outside this closed list is refused.
+    """
+    from skorch.callbacks import lr_scheduler
+
+    base = torch.optim.lr_scheduler
+    return sorted(name for name, obj in vars(lr_scheduler).items()
+                  if isinstance(obj, type) and not name.startswith("_")
+                  and (issubclass(obj, base.LRScheduler) or obj is base.ReduceLROnPlateau))
+
+
+def check_object_params(name, params):
+    """Refuse the parameters of an allowlisted object that would look up or run something."""
+    if name == "skorch.callbacks.LRScheduler" and isinstance(params.get("policy"), str):
+        policy, allowed = params["policy"], scheduler_policy_names()
+        if policy not in allowed:
+            raise ValueError(f"LRScheduler's policy {policy!r} is not a learning-rate "
+                             f"scheduler name (one of {', '.join(allowed)}) or an allowlisted "
+                             "scheduler class")

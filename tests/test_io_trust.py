@@ -1,0 +1,105 @@
+"""What ``seqestimators.io.load`` trusts in a model file, and what it refuses (issue 17)."""
+
+import io
+import json
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from safetensors.torch import load as load_tensors
+from safetensors.torch import save as save_tensors
+from skorch.callbacks import LRScheduler
+
+from seqestimators import RNNClassifier
+from seqestimators.datasets import make_adding_problem, make_delayed_echo
+from seqestimators.io import dump, load
+
+FAST = {"hidden_size": 4, "max_epochs": 2, "random_state": 0}
+TAG = "__seqestimators__"
+
+
+def file_bytes(estimator):
+    buffer = io.BytesIO()
+    dump(estimator, buffer)
+    return buffer.getvalue()
+
+
+def node_of(data):
+    n = int.from_bytes(data[:8], "little")
+    return json.loads(json.loads(data[8:8 + n])["__metadata__"]["estimator"])
+
+
+def with_node(data, node):
+    """The file's bytes with its estimator description replaced (tensors unchanged)."""
+    n = int.from_bytes(data[:8], "little")
+    metadata = json.loads(data[8:8 + n])["__metadata__"]
+    metadata["estimator"] = json.dumps(node)
+    return save_tensors(load_tensors(data), metadata=metadata)
+
+
+def load_bytes(data):
+    return load(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def echo():
+    X, y = make_delayed_echo(16, 8, random_state=0, return_X_y=True)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def sequence_labels():
+    X, y = make_adding_problem(24, 12, random_state=0, return_X_y=True)
+    return X, (y > np.median(y)).astype(int)
+
+
+# ---------------------------------------------------------------- defect 6
+def test_a_tensor_dtype_never_imports_a_module(echo, tmp_path):
+    X, y = echo
+    data = file_bytes(RNNClassifier(**FAST).fit(X, y))
+    node = node_of(data)
+    node["params"]["lr"] = {TAG: "tensor", "dtype": "onnx", "shape": [], "data": 0.01}
+    path = tmp_path / "model.safetensors"
+    path.write_bytes(with_node(data, node))
+    code = textwrap.dedent(f"""
+        import sys
+        from seqestimators.io import load
+        assert "torch.onnx" not in sys.modules
+        try:
+            load({str(path)!r})
+        except ValueError as exc:
+            print("ValueError", exc)
+        print("imported" if "torch.onnx" in sys.modules else "not imported")
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=300, check=True).stdout
+    assert "ValueError" in out and "'onnx'" in out
+    assert out.strip().endswith("not imported")
+
+
+@pytest.mark.parametrize("policy", ["sys", "np", "torch", "Optimizer", "_LRScheduler"])
+def test_load_refuses_scheduler_policies_outside_the_closed_list(echo, policy):
+    X, y = echo
+    clf = RNNClassifier(callbacks=[("lr", LRScheduler(policy="StepLR", step_size=1))],
+                        **FAST).fit(X, y)
+    data = file_bytes(clf)
+    node = node_of(data)
+    callback = node["params"]["callbacks"][0]["items"][1]
+    assert callback["params"]["policy"] == "StepLR"
+    callback["params"]["policy"] = policy
+    with pytest.raises(ValueError, match=f"policy.*'{policy}'"):
+        load_bytes(with_node(data, node))
+    with pytest.raises(ValueError, match=f"'{policy}'"):
+        dump(RNNClassifier(callbacks=[("lr", LRScheduler(policy=policy))]), io.BytesIO())
+
+
+def test_scheduler_policy_names_round_trip(echo):
+    X, y = echo
+    clf = RNNClassifier(callbacks=[("lr", LRScheduler(policy="StepLR", step_size=1))],
+                        **FAST).fit(X, y)
+    loaded = load_bytes(file_bytes(clf))
+    assert dict(loaded.callbacks)["lr"].policy == "StepLR"
+
+
