@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
-from skorch.callbacks import LRScheduler
+from skorch.callbacks import BatchScoring, EpochScoring, LRScheduler
 
 from seqestimators import RNNClassifier
 from seqestimators.datasets import make_adding_problem, make_delayed_echo
@@ -103,3 +103,21 @@ def test_scheduler_policy_names_round_trip(echo):
     assert dict(loaded.callbacks)["lr"].policy == "StepLR"
 
 
+# ---------------------------------------------------------------- defect 8
+def test_epoch_and_batch_scoring_are_not_allowlisted(echo):
+    # Their scorer receives the estimators' internal datasets, so it must be a function,
+    # which a file cannot hold: dump names the callback, and load refuses it.
+    for callback in (EpochScoring("accuracy"), BatchScoring("accuracy")):
+        with pytest.raises(ValueError, match=type(callback).__name__) as exc:
+            dump(RNNClassifier(callbacks=[("score", callback)]), io.BytesIO())
+        assert "to_numpy" not in str(exc.value)
+    X, y = echo
+    clf = RNNClassifier(callbacks=[("lr", LRScheduler(policy="StepLR", step_size=1))],
+                        **FAST).fit(X, y)
+    data = file_bytes(clf)
+    node = node_of(data)
+    callback = node["params"]["callbacks"][0]["items"][1]
+    callback["class"] = "skorch.callbacks.EpochScoring"
+    callback["params"] = {"scoring": "accuracy"}
+    with pytest.raises(ValueError, match="EpochScoring.*allowlist"):
+        load_bytes(with_node(data, node))

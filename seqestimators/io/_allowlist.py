@@ -79,9 +79,11 @@ def allowlist():
     classes["skorch.dataset.Dataset"] = skorch.dataset.Dataset
     classes["skorch.dataset.ValidSplit"] = skorch.dataset.ValidSplit
     # Callbacks described completely by plain parameters (never those that read or write
-    # files, such as Checkpoint or LoadInitState, nor those taking arbitrary callables).
-    for name in ("EarlyStopping", "LRScheduler", "GradientNormClipping", "EpochScoring",
-                 "BatchScoring", "PassthroughScoring", "EpochTimer", "PrintLog"):
+    # files, such as Checkpoint or LoadInitState, nor those taking arbitrary callables:
+    # EpochScoring and BatchScoring hand the estimators' internal datasets to their scorer,
+    # which therefore must be a function).
+    for name in ("EarlyStopping", "LRScheduler", "GradientNormClipping", "PassthroughScoring",
+                 "EpochTimer", "PrintLog"):
         classes[f"skorch.callbacks.{name}"] = getattr(skorch.callbacks, name)
     classes["sklearn.pipeline.Pipeline"] = Pipeline
     return classes
