@@ -10,11 +10,13 @@ import numpy as np
 import pytest
 from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
+from sklearn.pipeline import make_pipeline
 from skorch.callbacks import BatchScoring, EpochScoring, LRScheduler
 
 from seqestimators import RNNClassifier
 from seqestimators.datasets import make_adding_problem, make_delayed_echo
 from seqestimators.io import dump, load
+from seqestimators.preprocessing import SequenceScaler
 
 FAST = {"hidden_size": 4, "max_epochs": 2, "random_state": 0}
 TAG = "__seqestimators__"
@@ -101,6 +103,19 @@ def test_scheduler_policy_names_round_trip(echo):
                         **FAST).fit(X, y)
     loaded = load_bytes(file_bytes(clf))
     assert dict(loaded.callbacks)["lr"].policy == "StepLR"
+
+
+# ---------------------------------------------------------------- defect 7
+def test_pipeline_memory_is_refused(echo, tmp_path):
+    X, y = echo
+    cached = make_pipeline(SequenceScaler(), RNNClassifier(**FAST), memory=str(tmp_path))
+    with pytest.raises(ValueError, match="memory"):
+        dump(cached, io.BytesIO())
+    data = file_bytes(make_pipeline(SequenceScaler(), RNNClassifier(**FAST)).fit(X, y))
+    node = node_of(data)
+    node["params"]["memory"] = str(tmp_path)
+    with pytest.raises(ValueError, match="memory"):
+        load_bytes(with_node(data, node))
 
 
 # ---------------------------------------------------------------- defect 8

@@ -55,6 +55,11 @@ def _describe_estimator(est, prefix, tensors, problems, allowed, instances, wher
                 step, f"{prefix}steps.{step_name}.", tensors, problems, allowed, instances,
                 f"{where[:1].lower() + where[1:]} step {step_name!r}")])
         node["steps"] = steps
+        if params.get("memory") is not None:
+            problems.append(f"The Pipeline's memory={params['memory']!r} caches fitted steps "
+                            "with joblib, which unpickles them: a model file never points at "
+                            "such a cache (save the Pipeline with memory=None)")
+            params.pop("memory")
         node["params"] = {k: as_plain(v, f"The Pipeline's parameter {k!r}")
                           for k, v in params.items()}
         return node

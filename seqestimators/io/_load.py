@@ -85,6 +85,23 @@ def _target_device(saved, device, cls_name):
     return saved
 
 
+def _pipeline_params(params):
+    """The Pipeline's own parameters: never a ``memory`` cache (joblib unpickles what it holds)."""
+    if not isinstance(params, dict):
+        raise ValueError("The model file's Pipeline has parameters that are not a mapping.")
+    if params.get("memory") is not None:
+        raise ValueError(f"The model file's Pipeline has memory={params['memory']!r}: a cache "
+                         "of fitted steps that joblib unpickles on the next fit. "
+                         "seqestimators.io.load refuses it; a model file never sets memory.")
+    checks = {"memory": lambda v: v is None, "verbose": lambda v: isinstance(v, bool),
+              "transform_input": lambda v: v is None or (
+                  isinstance(v, list) and all(isinstance(x, str) for x in v))}
+    bad = sorted(k for k, v in params.items() if k not in checks or not checks[k](v))
+    if bad:
+        raise ValueError(f"The model file's Pipeline has unknown or malformed parameters {bad}.")
+    return params
+
+
 def _build(node, prefix, tensors, allowed, instances, device):
     from sklearn.pipeline import Pipeline
     from skorch.history import History
@@ -101,7 +118,7 @@ def _build(node, prefix, tensors, allowed, instances, device):
                 step = _build(step, f"{prefix}steps.{step_name}.", tensors, allowed, instances,
                               device)
             steps.append((step_name, step))
-        return Pipeline(steps, **decode(node["params"], allowed, instances))
+        return Pipeline(steps, **_pipeline_params(decode(node["params"], allowed, instances)))
     if cls not in estimator_classes or not hasattr(cls, "get_params"):
         raise ValueError(f"The model file's estimator class {node['class']!r} is not an "
                          "estimator seqestimators.io can load.")
