@@ -13,7 +13,7 @@ from safetensors.torch import save as save_tensors
 from sklearn.pipeline import make_pipeline
 from skorch.callbacks import BatchScoring, EpochScoring, LRScheduler
 
-from seqestimators import RNNClassifier
+from seqestimators import RNNClassifier, RNNRegressor
 from seqestimators.datasets import make_adding_problem, make_delayed_echo
 from seqestimators.io import dump, load
 from seqestimators.preprocessing import SequenceScaler
@@ -55,6 +55,51 @@ def echo():
 def sequence_labels():
     X, y = make_adding_problem(24, 12, random_state=0, return_X_y=True)
     return X, (y > np.median(y)).astype(int)
+
+
+# ---------------------------------------------------------------- defect 5
+def test_load_refuses_unknown_attribute_names(echo):
+    X, y = echo
+    data = file_bytes(RNNClassifier(**FAST).fit(X, y))
+    node = node_of(data)
+    node["fitted"]["predict"] = 1
+    node["fitted"]["evil_"] = 2
+    with pytest.raises(ValueError, match=r"'evil_'.*'predict'|'predict'.*'evil_'"):
+        load_bytes(with_node(data, node))
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("input_size_", "x", "input_size_"),
+    ("input_size_", -3, "input_size_"),
+    ("output_", ["last"], "output_"),
+    ("label_encoder_", 7, "label_encoder_"),
+])
+def test_load_checks_the_type_of_fitted_attributes(echo, key, value, message):
+    X, y = echo
+    data = file_bytes(RNNClassifier(**FAST).fit(X, y))
+    node = node_of(data)
+    node["fitted"][key] = value
+    with pytest.raises(ValueError, match=message):
+        load_bytes(with_node(data, node))
+
+
+def test_load_checks_the_shape_of_fitted_arrays():
+    X, y = make_adding_problem(16, 10, random_state=0, return_X_y=True)
+    data = file_bytes(RNNRegressor(**FAST).fit(X, y))
+    node = node_of(data)
+    mean = node["fitted"]["target_mean_"]
+    node["fitted"]["target_mean_"] = {**mean, "shape": [2], "data": [0.0, 1.0]}
+    with pytest.raises(ValueError, match="target_mean_"):
+        load_bytes(with_node(data, node))
+
+
+def test_load_refuses_module_names_from_the_file(echo):
+    X, y = echo
+    data = file_bytes(RNNClassifier(**FAST).fit(X, y))
+    node = node_of(data)
+    node["modules"] = ["module", "predict"]
+    with pytest.raises(ValueError, match="predict"):
+        load_bytes(with_node(data, node))
 
 
 # ---------------------------------------------------------------- defect 6

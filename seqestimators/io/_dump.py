@@ -9,6 +9,7 @@ import torch
 
 from ._allowlist import NET_INTERNALS, allowlist, instance_classes, name_of, net_parts
 from ._codec import FORMAT_NAME, FORMAT_VERSION, TAG, Refused, encode
+from ._fitted import declared
 
 
 def _is_net(est):
@@ -83,6 +84,11 @@ def _describe_estimator(est, prefix, tensors, problems, allowed, instances, wher
                            "classes": as_plain(value.classes_, f"The fitted {key} of {where}")}
             continue
         fitted[key] = as_plain(value, f"The fitted attribute {key!r} of {where}")
+    undeclared = sorted(set(fitted) - set(declared(name)))
+    if undeclared:
+        problems.append(f"{where} holds the fitted attribute(s) {undeclared}, which "
+                        "seqestimators.io does not know how to check on load (declare them in "
+                        "seqestimators/io/_fitted.py)")
     node["fitted"] = fitted
     if not net:
         return node

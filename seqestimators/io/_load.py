@@ -8,8 +8,9 @@ import warnings
 
 import torch
 
-from ._allowlist import allowlist, instance_classes, lookup
+from ._allowlist import allowlist, instance_classes, lookup, net_parts
 from ._codec import FORMAT_NAME, FORMAT_VERSION, TAG, decode
+from ._fitted import check_fitted, declared
 
 
 def _not_a_model(source, data):
@@ -102,43 +103,92 @@ def _pipeline_params(params):
     return params
 
 
+#: The entries of an estimator's description, and of a Pipeline's.
+_NODE_KEYS = frozenset({"class", "params", "fitted", "history", "modules", "optimizers",
+                        "carried_state"})
+_PIPELINE_KEYS = frozenset({"class", "params", "steps"})
+
+
+def _check_node(node, keys, where):
+    if not isinstance(node, dict) or not isinstance(node.get("class"), str):
+        raise ValueError(f"{where} is not an estimator description (a JSON object with a "
+                         "'class').")
+    unknown = sorted(set(node) - keys)
+    if unknown:
+        raise ValueError(f"{where} has unknown entries {unknown}.")
+    if not isinstance(node.get("params"), dict):
+        raise ValueError(f"{where} has no 'params' mapping.")
+
+
+def _fitted_values(fitted, class_name, allowed, instances, where):
+    """The fitted attributes of the file, decoded and checked against the declared ones."""
+    from sklearn.preprocessing import LabelEncoder
+
+    if not isinstance(fitted, dict):
+        raise ValueError(f"{where} has fitted attributes that are not a mapping.")
+    check_fitted(class_name, dict.fromkeys(k for k in fitted if k not in declared(class_name)),
+                 where)
+    values = {}
+    for key, value in fitted.items():
+        if isinstance(value, dict) and value.get(TAG) == "label_encoder":
+            if set(value) != {TAG, "classes"}:
+                raise ValueError(f"{where} has a malformed label encoder {key!r}.")
+            encoder = LabelEncoder()
+            encoder.classes_ = decode(value["classes"], allowed, instances)
+            values[key] = encoder
+        else:
+            values[key] = decode(value, allowed, instances)
+    check_fitted(class_name, values, where)
+    return values
+
+
 def _build(node, prefix, tensors, allowed, instances, device):
     from sklearn.pipeline import Pipeline
     from skorch.history import History
 
-    cls = lookup(node["class"], allowed)
+    where = "The model file's estimator" if not prefix else f"The model file's step {prefix!r}"
+    _check_node(node, _PIPELINE_KEYS | _NODE_KEYS, where)
+    class_name = node["class"]
+    cls = lookup(class_name, allowed)
     estimator_classes = {v for k, v in allowed.items() if k.startswith("seqestimators.")
                          and not k.startswith(("seqestimators.networks.",
                                                "seqestimators.callbacks.",
                                                "seqestimators._batching."))}
     if cls is Pipeline:
+        _check_node(node, _PIPELINE_KEYS, where)
+        if not isinstance(node.get("steps"), list):
+            raise ValueError(f"{where} is a Pipeline without a list of steps.")
         steps = []
-        for step_name, step in node["steps"]:
+        for entry in node["steps"]:
+            if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+                    and "." not in entry[0]):
+                raise ValueError(f"{where} has a malformed step {entry!r:.60}.")
+            step_name, step = entry
             if isinstance(step, dict):
                 step = _build(step, f"{prefix}steps.{step_name}.", tensors, allowed, instances,
                               device)
+            elif step not in (None, "passthrough"):
+                raise ValueError(f"{where} has a step {step_name!r} that is not an estimator.")
             steps.append((step_name, step))
         return Pipeline(steps, **_pipeline_params(decode(node["params"], allowed, instances)))
+    _check_node(node, _NODE_KEYS, where)
     if cls not in estimator_classes or not hasattr(cls, "get_params"):
-        raise ValueError(f"The model file's estimator class {node['class']!r} is not an "
+        raise ValueError(f"The model file's estimator class {class_name!r} is not an "
                          "estimator seqestimators.io can load.")
+    where = f"The model file's {class_name}"
     params = decode(node["params"], allowed, instances)
-    is_net = "history" in node or _is_net_class(cls)
+    is_net = _is_net_class(cls)
     if is_net and "device" in params:
         params["device"] = _target_device(params["device"], device, cls.__name__)
-    estimator = cls(**params)
+    try:
+        estimator = cls(**params)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{where} cannot be built from its parameters: {exc}") from None
     fitted = node.get("fitted")
     if fitted is None:
         return estimator
-    for key, value in fitted.items():
-        if isinstance(value, dict) and value.get(TAG) == "label_encoder":
-            from sklearn.preprocessing import LabelEncoder
-
-            encoder = LabelEncoder()
-            encoder.classes_ = decode(value["classes"], allowed, instances)
-            vars(estimator)[key] = encoder
-        else:
-            vars(estimator)[key] = decode(value, allowed, instances)
+    for key, value in _fitted_values(fitted, class_name, allowed, instances, where).items():
+        vars(estimator)[key] = value  # declared fitted attributes only (io/_fitted.py)
     if not is_net:
         return estimator
     # The parameter as given ("auto" included), and the concrete device skorch builds on.
@@ -149,12 +199,20 @@ def _build(node, prefix, tensors, allowed, instances, device):
         # at once, and the caller's generator is left as it was.
         with torch.random.fork_rng(devices=[]):
             estimator.initialize()
-        for module_name in node["modules"]:
+        modules, _, optimizer_names = net_parts(estimator)
+        if node.get("modules") != modules:
+            raise ValueError(f"{where} names the modules {node.get('modules')!r:.80}, but the "
+                             f"estimator has {modules}.")
+        for module_name in modules:
             module_prefix = f"{prefix}{module_name}."
             state = {k[len(module_prefix):]: t for k, t in tensors.items()
                      if k.startswith(module_prefix)}
             getattr(estimator, module_name + "_").load_state_dict(state, strict=True)
-        for opt_name, saved in node.get("optimizers", {}).items():
+        saved_optimizers = node.get("optimizers", {})
+        if not isinstance(saved_optimizers, dict) or set(saved_optimizers) - set(optimizer_names):
+            raise ValueError(f"{where} names the optimizers {sorted(saved_optimizers)!r:.80}, "
+                             f"but the estimator has {optimizer_names}.")
+        for opt_name, saved in saved_optimizers.items():
             state = {}
             for pid, entries in saved["state"].items():
                 state[int(pid)] = {
