@@ -57,6 +57,26 @@ def sequence_labels():
     return X, (y > np.median(y)).astype(int)
 
 
+# ---------------------------------------------------------------- defect 4
+@pytest.mark.parametrize("key, saved", [("pooling_", "mean"), ("instance_norm_", False)])
+def test_load_restores_or_refuses_the_resolved_settings(sequence_labels, key, saved):
+    # The file says the model was fitted with another resolution of pooling="auto" /
+    # instance_norm="auto" than today's rule gives (as after a rule change in a new release):
+    # loading must not silently rebuild the network with today's rule.
+    X, y = sequence_labels
+    clf = RNNClassifier(pooling="auto", instance_norm="auto", **FAST).fit(X, y)
+    assert getattr(clf, key) != saved
+    node = node_of(file_bytes(clf))
+    node["fitted"][key] = saved
+    try:
+        loaded = load_bytes(with_node(file_bytes(clf), node))
+    except ValueError as exc:
+        assert key in str(exc)
+    else:
+        assert getattr(loaded, key) == saved
+        assert getattr(loaded.module_, key.rstrip("_")) == saved
+
+
 # ---------------------------------------------------------------- defect 5
 def test_load_refuses_unknown_attribute_names(echo):
     X, y = echo

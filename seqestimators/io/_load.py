@@ -6,6 +6,7 @@ import json
 import os
 import warnings
 
+import numpy as np
 import torch
 
 from ._allowlist import allowlist, instance_classes, lookup, net_parts
@@ -142,6 +143,38 @@ def _fitted_values(fitted, class_name, allowed, instances, where):
     return values
 
 
+def _same(a, b):
+    if a is b:
+        return True
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
+                and bool(np.array_equal(a, b)))
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
+def _check_resolved(estimator, restored, where):
+    """Refuse a model whose network would be built from other settings than it was fitted with.
+
+    ``initialize()`` may resolve "auto" parameters again (``patch_size_``, ``pooling_``,
+    ``instance_norm_``) by the rules of this version; a rule changed since the file was written
+    would silently change the network (pooling has no weights for ``load_state_dict`` to catch).
+    When the estimator builds its network from the restored fitted attributes, nothing differs.
+    """
+    changed = {key: (value, vars(estimator).get(key)) for key, value in restored.items()
+               if not _same(vars(estimator).get(key), value)}
+    if changed:
+        detail = "; ".join(f"{key}={saved!r} in the file, {now!r} here"
+                           for key, (saved, now) in changed.items())
+        raise ValueError(
+            f"{where} was fitted with other settings than this version of seqestimators "
+            f"builds from its parameters ({detail}): loaded, it would predict differently. "
+            "Load it with the seqestimators version that wrote it (see the file's 'versions' "
+            "metadata).")
+
+
 def _build(node, prefix, tensors, allowed, instances, device):
     from sklearn.pipeline import Pipeline
     from skorch.history import History
@@ -187,8 +220,8 @@ def _build(node, prefix, tensors, allowed, instances, device):
     fitted = node.get("fitted")
     if fitted is None:
         return estimator
-    for key, value in _fitted_values(fitted, class_name, allowed, instances, where).items():
-        vars(estimator)[key] = value  # declared fitted attributes only (io/_fitted.py)
+    restored = _fitted_values(fitted, class_name, allowed, instances, where)
+    vars(estimator).update(restored)  # declared fitted attributes only (io/_fitted.py)
     if not is_net:
         return estimator
     # The parameter as given ("auto" included), and the concrete device skorch builds on.
@@ -199,6 +232,7 @@ def _build(node, prefix, tensors, allowed, instances, device):
         # at once, and the caller's generator is left as it was.
         with torch.random.fork_rng(devices=[]):
             estimator.initialize()
+        _check_resolved(estimator, restored, where)
         modules, _, optimizer_names = net_parts(estimator)
         if node.get("modules") != modules:
             raise ValueError(f"{where} names the modules {node.get('modules')!r:.80}, but the "
