@@ -16,6 +16,7 @@ from skorch.callbacks import BatchScoring, EpochScoring, LRScheduler
 from seqestimators import RNNClassifier, RNNRegressor
 from seqestimators.datasets import make_adding_problem, make_delayed_echo
 from seqestimators.io import dump, load
+from seqestimators.io._integrity import checksum
 from seqestimators.preprocessing import SequenceScaler
 
 FAST = {"hidden_size": 4, "max_epochs": 2, "random_state": 0}
@@ -34,11 +35,16 @@ def node_of(data):
 
 
 def with_node(data, node):
-    """The file's bytes with its estimator description replaced (tensors unchanged)."""
+    """The file's bytes with its estimator description replaced (tensors unchanged).
+
+    Signed anew with the file's checksum, as a crafted file would be.
+    """
     n = int.from_bytes(data[:8], "little")
     metadata = json.loads(data[8:8 + n])["__metadata__"]
     metadata["estimator"] = json.dumps(node)
-    return save_tensors(load_tensors(data), metadata=metadata)
+    tensors = load_tensors(data)
+    metadata["sha256"] = checksum(metadata["estimator"], save_tensors(tensors))
+    return save_tensors(tensors, metadata=metadata)
 
 
 def load_bytes(data):

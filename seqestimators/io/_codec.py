@@ -14,7 +14,8 @@ from ._allowlist import check_object_params, functions, lookup, lookup_function,
 
 FORMAT_NAME = "seqestimators"
 #: Version of the file layout; a reader refuses files of a newer major version.
-FORMAT_VERSION = "1.0"
+#: 1.1 adds the ``sha256`` checksum (required from 1.1 on; 1.0 files load without it).
+FORMAT_VERSION = "1.1"
 
 TAG = "__seqestimators__"
 SAFETENSORS_DTYPES = {

@@ -10,6 +10,7 @@ import torch
 from ._allowlist import NET_INTERNALS, allowlist, instance_classes, name_of, net_parts
 from ._codec import FORMAT_NAME, FORMAT_VERSION, TAG, Refused, encode
 from ._fitted import declared
+from ._integrity import checksum
 
 
 def _is_net(est):
@@ -136,10 +137,11 @@ def dump(estimator, path):
     The file is a `safetensors` file: the network's weights (``module.<name>``), the
     optimizer's state and the carried hidden state (``carried_state.<i>``) are tensors, and its
     string metadata holds JSON: the format name and version, the estimator's class, its
-    parameters (``get_params(deep=False)``), its fitted attributes (every attribute ending in
-    ``_`` that holds plain data: numbers, strings, lists, dicts, arrays; ``label_encoder_`` as
-    its classes) and the training history. Fitted callback state (e.g. an early-stopping
-    counter) is not stored: the callbacks are rebuilt from their parameters.
+    parameters (``get_params(deep=False)``), its fitted attributes (those declared for its
+    class, as plain data: numbers, strings, lists, dicts, arrays; ``label_encoder_`` as its
+    classes), the training history and a SHA-256 checksum of the description and the tensors.
+    Fitted callback state (e.g. an early-stopping counter) is not stored: the callbacks are
+    rebuilt from their parameters.
 
     Parameters
     ----------
@@ -192,6 +194,8 @@ def dump(estimator, path):
         "versions": json.dumps({"seqestimators": __version__,
                                 "torch": torch.__version__.split("+")[0]}),
     }
+    # The checksum covers the tensors as the file stores them (the same with any metadata).
+    metadata["sha256"] = checksum(metadata["estimator"], save(tensors))
     write_bytes(path, save(tensors, metadata=metadata))
 
 

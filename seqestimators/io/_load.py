@@ -12,6 +12,13 @@ import torch
 from ._allowlist import allowlist, instance_classes, lookup, net_parts
 from ._codec import FORMAT_NAME, FORMAT_VERSION, TAG, decode
 from ._fitted import check_fitted, declared
+from ._integrity import (
+    carried_state,
+    check_state_dict,
+    history_entries,
+    optimizer_state,
+    verify_checksum,
+)
 
 
 def _not_a_model(source, data):
@@ -49,7 +56,7 @@ def _read_metadata(data, source):
         )
     version = str(metadata.get("format_version", ""))
     try:
-        major = int(version.split(".")[0])
+        major, minor = (int(part) for part in version.split("."))
     except ValueError:
         raise ValueError(f"{source} has an unreadable format version {version!r}.") from None
     if major > int(FORMAT_VERSION.split(".")[0]):
@@ -58,7 +65,7 @@ def _read_metadata(data, source):
             f"version of seqestimators reads format version {FORMAT_VERSION} (and older "
             "files of the same major version). Upgrade seqestimators to load it."
         )
-    return metadata
+    return metadata, (major, minor)
 
 
 def _resolve_device(device):
@@ -102,6 +109,26 @@ def _pipeline_params(params):
     if bad:
         raise ValueError(f"The model file's Pipeline has unknown or malformed parameters {bad}.")
     return params
+
+
+class _Tensors:
+    """The file's tensors, each taken once; what is left over at the end is refused."""
+
+    def __init__(self, tensors, source):
+        self._tensors, self.source = tensors, source
+        self.unused = set(tensors)
+
+    def take(self, key):
+        if key not in self.unused:
+            raise ValueError(f"{self.source} lacks the tensor {key!r} its description needs "
+                             "(or names it twice).")
+        self.unused.discard(key)
+        return self._tensors[key]
+
+    def check_all_used(self):
+        if self.unused:
+            raise ValueError(f"{self.source} holds tensors that belong to nothing in its "
+                             f"description: {sorted(self.unused)[:5]}.")
 
 
 #: The entries of an estimator's description, and of a Pipeline's.
@@ -239,31 +266,31 @@ def _build(node, prefix, tensors, allowed, instances, device):
                              f"estimator has {modules}.")
         for module_name in modules:
             module_prefix = f"{prefix}{module_name}."
-            state = {k[len(module_prefix):]: t for k, t in tensors.items()
+            state = {k[len(module_prefix):]: tensors.take(k) for k in list(tensors.unused)
                      if k.startswith(module_prefix)}
-            getattr(estimator, module_name + "_").load_state_dict(state, strict=True)
+            module = getattr(estimator, module_name + "_")
+            check_state_dict(module, state, where, module_name)
+            module.load_state_dict(state, strict=True)
         saved_optimizers = node.get("optimizers", {})
         if not isinstance(saved_optimizers, dict) or set(saved_optimizers) - set(optimizer_names):
             raise ValueError(f"{where} names the optimizers {sorted(saved_optimizers)!r:.80}, "
                              f"but the estimator has {optimizer_names}.")
         for opt_name, saved in saved_optimizers.items():
-            state = {}
-            for pid, entries in saved["state"].items():
-                state[int(pid)] = {
-                    key: tensors[f"{prefix}{opt_name}.state.{pid}.{key}"]
-                    if isinstance(value, dict) and value.get(TAG) == "file_tensor"
-                    else decode(value, allowed, instances)
-                    for key, value in entries.items()}
-            param_groups = decode(saved["param_groups"], allowed, instances)
-            getattr(estimator, opt_name + "_").load_state_dict(
-                {"state": state, "param_groups": param_groups})
+            optimizer = getattr(estimator, opt_name + "_")
+            state_dict = optimizer_state(
+                optimizer, saved,
+                lambda pid, key, opt_name=opt_name: tensors.take(
+                    f"{prefix}{opt_name}.state.{pid}.{key}"),
+                lambda value: decode(value, allowed, instances), where)
+            optimizer.load_state_dict(state_dict)
     finally:
         estimator.device = requested
-    estimator.history_ = History(decode(node["history"], allowed, instances))
-    carried = node.get("carried_state")
+    estimator.history_ = History(history_entries(decode(node.get("history"), allowed, instances),
+                                                 where))
+    carried = carried_state(node.get("carried_state"),
+                            lambda i: tensors.take(f"{prefix}carried_state.{i}"), where)
     if carried is not None:
-        parts = tuple(tensors[f"{prefix}carried_state.{i}"] for i in range(carried["n"]))
-        vars(estimator)["carried_state_"] = parts if carried["tuple"] else parts[0]
+        vars(estimator)["carried_state_"] = carried
     return estimator
 
 
@@ -303,7 +330,11 @@ def load(path, *, device=None):
     ------
     ValueError
         When the file is not a seqestimators model file, was written by a newer major format
-        version, or names a class outside the allowlist.
+        version, is damaged (its checksum does not match), names a class, function, dtype or
+        scheduler policy outside the closed lists, sets a fitted attribute its class does not
+        declare or one of the wrong type or shape, holds tensors that are not exactly the
+        network's, or records fitted settings this version would build differently. See
+        :ref:`persistence` for the full list of what is trusted and what is refused.
 
     See Also
     --------
@@ -323,6 +354,7 @@ def load(path, *, device=None):
     >>> bool((load(buffer).predict_proba(X) == clf.predict_proba(X)).all())
     True
     """
+    from safetensors import SafetensorError
     from safetensors.torch import load as load_tensors
 
     if hasattr(path, "read"):
@@ -332,11 +364,23 @@ def load(path, *, device=None):
         source = f"The file {os.fspath(path)!r}"
         with open(os.fspath(path), "rb") as f:
             data = f.read()
-    metadata = _read_metadata(data, source)
+    metadata, version = _read_metadata(data, source)
     try:
         node = json.loads(metadata["estimator"])
-    except (KeyError, ValueError):
+    except (KeyError, TypeError, ValueError, RecursionError):
         raise ValueError(f"{source} has no readable estimator description.") from None
-    tensors = load_tensors(data)
-    return _build(node, "", tensors, allowlist(), instance_classes(), device)
+    try:
+        tensors = _Tensors(load_tensors(data), source)
+    except SafetensorError as exc:
+        raise ValueError(f"{source} is damaged: its tensors cannot be read ({exc}).") from None
+    try:
+        estimator = _build(node, "", tensors, allowlist(), instance_classes(), device)
+    except (KeyError, IndexError, TypeError, AttributeError, RuntimeError, OverflowError,
+            RecursionError) as exc:
+        # A description that passed the checks above and still fails while being rebuilt.
+        raise ValueError(f"{source} holds a description that cannot be rebuilt "
+                         f"({type(exc).__name__}: {exc}).") from None
+    tensors.check_all_used()
+    verify_checksum(metadata, data, source, version)
+    return estimator
 
