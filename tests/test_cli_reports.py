@@ -1,8 +1,40 @@
 """What the command line promises and prints (issue 17: the diagnose options, the footnote)."""
 
+import pandas as pd
 import pytest
 
 from seqestimators.cli import main
+from seqestimators.cli._report import PRUNED_FOOTNOTE, print_results
+
+
+def _trials(states):
+    """An Optuna results frame: one trial per (cell, state_policy, state)."""
+    rows = []
+    for number, (cell, policy, state) in enumerate(states):
+        rows.append({"number": number, "state": state, "cell": cell, "hidden_size": 4,
+                     "state_policy": policy, "value": 0.9 - 0.01 * number,
+                     "mean_test_score": 0.9 - 0.01 * number if state == "COMPLETE" else None,
+                     "std_test_score": 0.01, "rank_test_score": number + 1, "duration": 1.0,
+                     "n_steps": 2, "intermediate_value": 0.5})
+    return pd.DataFrame(rows)
+
+
+def test_the_pruned_footnote_only_when_a_cell_has_the_mark(capsys):
+    # A pruned trial, but every combination also has a completed one: no cell is marked.
+    frame = _trials([("lstm", "reset", "COMPLETE"), ("lstm", "reset", "PRUNED"),
+                     ("lstm", "carry", "COMPLETE")])
+    print_results(frame, ["cell", "hidden_size", "state_policy"], optuna=True,
+                  score_name="accuracy")
+    out = capsys.readouterr().out
+    assert "*" not in out.split("by cell (rows)")[1]
+    assert PRUNED_FOOTNOTE not in out
+    # Every trial of lstm/carry pruned: that cell is marked, and the footnote explains it.
+    frame = _trials([("lstm", "reset", "COMPLETE"), ("lstm", "carry", "PRUNED")])
+    print_results(frame, ["cell", "hidden_size", "state_policy"], optuna=True,
+                  score_name="accuracy")
+    out = capsys.readouterr().out
+    assert "*" in out.split("by cell (rows)")[1].split(PRUNED_FOOTNOTE)[0]
+    assert PRUNED_FOOTNOTE in out
 
 
 def test_diagnose_help_promises_what_it_does(capsys):

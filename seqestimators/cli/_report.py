@@ -230,7 +230,7 @@ def print_results(frame, params, *, optuna, score_name):
         print(f"\nbest mean CV {score_name} by cell (rows) and state_policy (columns):")
         text, marked = pivot_text(frame, values, mark_pruned=optuna)
         print(text)
-        if optuna and (frame["state"] == "PRUNED").any():
+        if marked:
             print(PRUNED_FOOTNOTE)
 
 
