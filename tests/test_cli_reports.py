@@ -53,7 +53,8 @@ def test_diagnose_help_promises_what_it_does(capsys):
 @pytest.mark.parametrize("argv", [["--cv", "3"], ["--patch-sizes", "8"], ["--poolings", "mean"],
                                   ["--cell", "lstm,gru"], ["--cell", "transformer"],
                                   ["--policy", "sometimes"]])
-def test_diagnose_refuses_what_it_would_not_read(argv, capsys):
+def test_diagnose_refuses_what_it_would_not_read(argv, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where a diagnosis that ran anyway would write
     with pytest.raises(SystemExit) as exc:
         main(["diagnose", "burst", *argv])
     assert exc.value.code == 2
@@ -71,3 +72,20 @@ def test_diagnose_says_where_it_writes(tmp_path, capsys, monkeypatch):
     assert f"wrote {folder / 'diagnosis.png'}" in text
     assert (folder / "findings.csv").exists() and (folder / "diagnosis.png").exists()
     assert "cell='gru'" in captured.out and "hidden_size=4" in captured.out
+
+
+def test_the_search_report_shows_the_memoryless_baseline(tmp_path, capsys):
+    # The demo's question is whether the network uses its memory: its score stands beside
+    # the memoryless baseline's, on the same fresh sequences.
+    argv = ["grid", "echo", "--n-samples", "24", "--n-timesteps", "10", "--hidden-sizes", "4",
+            "--cv", "2", "--max-epochs", "2", "--batch-size", "8", "--cells", "gru",
+            "--policies", "reset", "--output", tmp_path]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    text = " ".join(captured.out.split())
+    assert "accuracy of the refitted model on 8 fresh sequences:" in text
+    assert "accuracy of the memoryless baseline (MemorylessClassifier" in text
+    baseline = text.split("accuracy of the memoryless baseline")[1]
+    assert "on the same 8 fresh sequences: 0." in baseline or \
+        "on the same 8 fresh sequences: 1." in baseline
+    assert "fitting the memoryless baseline" in captured.err

@@ -74,6 +74,25 @@ def prepare(args):
     return task, train, test, estimator
 
 
+def memoryless_baseline(task, args, train, test):
+    """Fit the memoryless baseline with the command's training options; score it on ``test``.
+
+    Returns the fitted baseline, its score and, for per-timestep labels, its wrong timesteps.
+    """
+    from ..estimators import MemorylessClassifier, MemorylessRegressor
+
+    is_classifier = task.name in CLASSIFICATION_TASKS
+    cls = MemorylessClassifier if is_classifier else MemorylessRegressor
+    baseline = cls(max_epochs=args.max_epochs, batch_size=args.batch_size, lr=args.lr,
+                   device=args.device, random_state=args.seed)
+    status(f"fitting the memoryless baseline ({cls.__name__}) on all {len(train.target)} "
+           "training sequences...")
+    with quiet_warnings(), convergence_note("the memoryless baseline"):
+        baseline.fit(train.data, train.target)
+    wrong = wrong_timesteps(test.target, baseline.predict(test.data)) if is_classifier else None
+    return baseline, baseline.score(test.data, test.target), wrong
+
+
 def refit_best(search, estimator, train):
     """Refit the best configuration on all training sequences (the searches run refit=False).
 
@@ -116,6 +135,12 @@ def report(args, search, estimator, frame, param_names, train, test, *, kind):
     print(f"  mean cross-validated {score_name}: {search.best_score_:.4f}")
     print(f"  {score_name} of the refitted model on {len(test.target)} fresh sequences: "
           f"{test_score:.4f}" + (f" ({wrong[0]} of {wrong[1]} timesteps wrong)" if wrong else ""))
+    sys.stdout.flush()
+    baseline, baseline_score, baseline_wrong = memoryless_baseline(task, args, train, test)
+    print(f"  {score_name} of the memoryless baseline ({type(baseline).__name__}, which sees "
+          f"one timestep at a time) on the same {len(test.target)} fresh sequences: "
+          f"{baseline_score:.4f}" + (f" ({baseline_wrong[0]} of {baseline_wrong[1]} timesteps "
+                                     "wrong)" if baseline_wrong else ""))
     sys.stdout.flush()
 
     names = ["results.csv", "heatmap.png"] + (["optimization_history.png"] if kind == "study"
