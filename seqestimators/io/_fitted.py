@@ -38,9 +38,14 @@ NUMBER = ("a number", _is_number)
 FLOATS = ("a 1-D float array", lambda v: _vector(v, "f"))
 INDICES = ("a 1-D integer array", lambda v: _vector(v, "iu"))
 NAMES = ("a 1-D array of strings", lambda v: _vector(v, "OU") and all(isinstance(x, str) for x in v))
-LABELS = ("a LabelEncoder of a non-empty 1-D array of labels",
-          lambda v: type(v).__name__ == "LabelEncoder" and _vector(v.classes_, "biufUO")
-          and len(v.classes_) > 0)
+def _is_label_encoder(value):
+    from sklearn.preprocessing import LabelEncoder
+
+    return (isinstance(value, LabelEncoder) and _vector(getattr(value, "classes_", None), "biufUO")
+            and len(value.classes_) > 0)
+
+
+LABELS = ("a LabelEncoder of a non-empty 1-D array of labels", _is_label_encoder)
 SCALING = ("a dict of numbers or lists of numbers", lambda v: isinstance(v, dict) and all(
     isinstance(k, str) and (_is_number(x) or (isinstance(x, list) and all(map(_is_number, x))))
     for k, x in v.items()))
