@@ -138,7 +138,7 @@ def report(args, search, estimator, frame, param_names, train, test, *, kind):
     sys.stdout.flush()
     baseline, baseline_score, baseline_wrong = memoryless_baseline(task, args, train, test)
     print(f"  {score_name} of the memoryless baseline ({type(baseline).__name__}, which sees "
-          f"one timestep at a time) on the same {len(test.target)} fresh sequences: "
+          f"one timestep at a time)\n    on the same {len(test.target)} fresh sequences: "
           f"{baseline_score:.4f}" + (f" ({baseline_wrong[0]} of {baseline_wrong[1]} timesteps "
                                      "wrong)" if baseline_wrong else ""))
     sys.stdout.flush()
