@@ -219,3 +219,22 @@ def test_a_file_without_its_checksum(fitted):
     # format 1.0 files (written before the checksum) still load
     legacy = save_tensors(tensors, metadata={**metadata, "format_version": "1.0"})
     np.testing.assert_array_equal(load(io.BytesIO(legacy)).predict_proba(X[:3]).shape, (3, 2))
+
+
+def test_random_values_in_a_pipeline_description():
+    from sklearn.pipeline import make_pipeline
+
+    from seqestimators import MemorylessRegressor
+    from seqestimators.preprocessing import SequenceScaler
+
+    X, y = make_adding_problem(16, 6, random_state=0, return_X_y=True)
+    pipe = make_pipeline(SequenceScaler(), MemorylessRegressor(hidden_size=3, max_epochs=1,
+                                                               random_state=0)).fit(X, y)
+    buffer = io.BytesIO()
+    dump(pipe, buffer)
+    metadata, node, tensors = parts(buffer.getvalue())
+    paths = list(_paths(node))
+    rng = random.Random(2)
+    for _ in range(80):
+        path = rng.choice(paths)
+        load_or_error(signed(metadata, _replace(node, path, rng.choice(JUNK)), tensors))
