@@ -23,6 +23,7 @@ from seqestimators import (
 )
 from seqestimators.datasets import make_ball_trajectory, make_degradation, make_delayed_echo
 from seqestimators.io import FORMAT_VERSION, dump, load, to_onnx
+from seqestimators.io._integrity import checksum
 from seqestimators.preprocessing import SequenceScaler
 from seqestimators.sequences import sequences_to_frame
 
@@ -43,11 +44,17 @@ def file_bytes(estimator):
 
 
 def rewrite_metadata(data, **changes):
-    """A copy of a model file's bytes with some metadata entries replaced (no pickle)."""
+    """A copy of a model file's bytes with some metadata entries replaced (no pickle).
+
+    The checksum is written anew, as a deliberate edit (or a crafted file) would: the tests
+    that use it check what load does with the edited contents.
+    """
     n = int.from_bytes(data[:8], "little")
     metadata = json.loads(data[8:8 + n])["__metadata__"]
     metadata.update(changes)
-    return save_tensors(load_tensors(data), metadata=metadata)
+    tensors = load_tensors(data)
+    metadata["sha256"] = checksum(metadata["estimator"], save_tensors(tensors))
+    return save_tensors(tensors, metadata=metadata)
 
 
 def metadata_of(data):

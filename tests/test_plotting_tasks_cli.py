@@ -12,7 +12,8 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from seqestimators import search as search_module
-from seqestimators.cli import TASKS, _print_carry_note, main
+from seqestimators.cli import TASKS, main
+from seqestimators.cli._report import print_carry_note as _print_carry_note
 from seqestimators.datasets import make_adding_problem, make_burst, make_flipflop
 from seqestimators.plotting import plot_sequences, save_figure
 
@@ -398,7 +399,8 @@ def test_the_default_study_name_follows_the_estimators_parameters():
     from types import SimpleNamespace
 
     from seqestimators import RNNClassifier
-    from seqestimators.cli import _RESULT_SETTINGS, _default_study_name
+    from seqestimators.cli._study import RESULT_SETTINGS as _RESULT_SETTINGS
+    from seqestimators.cli._study import default_study_name as _default_study_name
 
     task = SimpleNamespace(name="burst")
     args = SimpleNamespace(**{name: None for name in _RESULT_SETTINGS})
