@@ -7,7 +7,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .cells import get_cell, make_recurrent_layer, run_step
-from .ops import last_real_step, real_step_mask, sequence_moments
+from .ops import last_real_step, real_step_mask, trailing_moments
 from .states import expand_initial_state, state_where
 
 __all__ = ["FeedbackNetwork"]
@@ -63,13 +63,22 @@ class FeedbackNetwork(nn.Module):
         Standardization of those changes (zeros and ones by default).
     instance_norm : {None, "mean", "revin"}, default=None
         Per-sequence normalization of the feedback features by statistics of the sequence's
-        own observed part, its first ``n_context`` timesteps (reversible instance
-        normalization, Kim et al., ICLR 2022): ``"mean"`` subtracts their mean, ``"revin"``
-        also divides by their standard deviation; the outputs are mapped back with the same
-        statistics. The network then reads and predicts every window on one common level and
-        scale, whatever the level of the series where it was cut. The global standardization
+        own observed past (reversible instance normalization, Kim et al., ICLR 2022):
+        ``"mean"`` subtracts their mean, ``"revin"`` also divides by their standard
+        deviation; the outputs are mapped back with the same statistics. The statistics are
+        causal: at timestep ``t`` they read the observed timesteps up to ``t`` (the last
+        ``instance_norm_window`` of them), never a later one, so that the output at ``t`` is
+        what a prediction from the window ending at ``t`` gives; past the observed part (the
+        first ``n_context`` timesteps), those of its last timestep. The network then reads
+        and predicts every window on one common level and scale, whatever the level of the
+        series where it was cut. The global standardization
         of the feedback features and targets (``input_mean``, ``target_mean``, ...) applies
         to the normalized values.
+    instance_norm_window : int, default=None
+        With ``instance_norm``: the statistics at a timestep read at most this many observed
+        timesteps up to it (all since the sequence's start when None). The forecaster's
+        context length makes the statistics of a whole sequence (its validation pass) those
+        of the windows its predictions read.
     seasonal_lag : int, default=0
         With ``m > 1``, the recurrent layer also reads the change of each feedback input one
         season before the predicted one, ``X[t - m + 1] - X[t - m]`` (the change that a
@@ -89,7 +98,8 @@ class FeedbackNetwork(nn.Module):
     through time one timestep at a time, with the recurrent layer's own weights. The first
     ``n_observed`` timesteps keep their observed values, and so does the first timestep when
     the state holds no previous output. With ``instance_norm``, the statistics come from the
-    first ``n_context`` timesteps of each sequence (all of its real timesteps when None).
+    first ``n_context`` timesteps of each sequence (all of its real timesteps when None), up
+    to each timestep (see ``instance_norm``).
 
     The state is a tuple: the recurrent layer's state in PyTorch's layout ``(num_layers, batch,
     hidden_size)`` (each state tensor of the cell: ``h``, or ``h, c`` for LSTM) followed by the
@@ -103,13 +113,18 @@ class FeedbackNetwork(nn.Module):
                  num_layers=1, dropout=0.0, learned_initial_state=False, nonlinearity="tanh",
                  input_mean=None, input_scale=None, target_mean=None, target_scale=None,
                  residual=False, input_changes=False, change_mean=None, change_scale=None,
-                 instance_norm=None, seasonal_lag=0):
+                 instance_norm=None, instance_norm_window=None, seasonal_lag=0):
         super().__init__()
         self.seasonal_lag = int(seasonal_lag) if int(seasonal_lag) > 1 else 0
         if instance_norm not in (None, "mean", "revin"):
             raise ValueError(
                 f"instance_norm must be None, 'mean' or 'revin'; got {instance_norm!r}.")
         self.instance_norm = instance_norm
+        if instance_norm_window is not None and int(instance_norm_window) < 1:
+            raise ValueError(
+                f"instance_norm_window must be None or >= 1; got {instance_norm_window!r}.")
+        self.instance_norm_window = None if instance_norm_window is None \
+            else int(instance_norm_window)
         feedback = [int(i) for i in feedback]
         if len(feedback) != output_size:
             raise ValueError(
@@ -201,15 +216,18 @@ class FeedbackNetwork(nn.Module):
 
     # ------------------------------------------------------------------ instance statistics
     def instance_stats(self, X, lengths=None, n_context=None):
-        """Per-sequence ``(loc, scale)`` of the feedback features, each ``(batch, output_size)``.
+        """Causal ``(loc, scale)`` of the feedback features, each ``(batch, n_timesteps,
+        output_size)``; None without ``instance_norm``.
 
-        Computed over the first ``n_context`` real timesteps of each sequence (all of them when
-        None); None without ``instance_norm``.
+        At timestep ``t``: over the observed timesteps up to ``t`` (the first ``n_context``
+        real timesteps of each sequence, all of them when None; at most the last
+        ``instance_norm_window``); past the observed ones, those of the last observed
+        timestep. See :func:`~seqestimators.nn.ops.trailing_moments`.
         """
         if self.instance_norm is None:
             return None
         fed = X.index_select(2, self.feedback_index).to(torch.float64)
-        loc, std = sequence_moments(fed, lengths, n_context)
+        loc, std = trailing_moments(fed, lengths, n_context, self.instance_norm_window)
         if self.instance_norm == "mean":
             scale = torch.ones_like(loc)
         else:
@@ -219,11 +237,21 @@ class FeedbackNetwork(nn.Module):
         return loc.to(X.dtype), scale.to(X.dtype)
 
     @staticmethod
+    def _stats_at(stats, start, stop=None):
+        """Statistics of timestep ``start`` (``stop`` None) or of timesteps ``start:stop``;
+        per-sequence statistics ``(batch, k)`` hold for every timestep."""
+        if stats is None or stats[0].ndim == 2:
+            return stats
+        if stop is None:
+            return tuple(s[:, start] for s in stats)
+        return tuple(s[:, start:stop] for s in stats)
+
+    @staticmethod
     def _normalize(fed, stats):
         if stats is None:
             return fed
         loc, scale = stats
-        if fed.ndim == 3:
+        if fed.ndim == 3 and loc.ndim == 2:
             loc, scale = loc[:, None], scale[:, None]
         return (fed - loc.to(fed.dtype)) / scale.to(fed.dtype)
 
@@ -232,7 +260,7 @@ class FeedbackNetwork(nn.Module):
         if stats is None:
             return out
         loc, scale = stats
-        if out.ndim == 3:
+        if out.ndim == 3 and loc.ndim == 2:
             loc, scale = loc[:, None], scale[:, None]
         return out * scale.to(out.dtype) + loc.to(out.dtype)
 
@@ -289,10 +317,11 @@ class FeedbackNetwork(nn.Module):
         if 1 < keep < n_timesteps and lengths is None:
             # The observed steps in one call of the recurrent layer (its fast kernel), then the
             # loop from where they end: the same outputs as stepping through them.
-            head, state = self._teacher_forced(X[:, :keep], None, rnn_state, previous_fed, stats,
-                                               season)
+            head, state = self._teacher_forced(X[:, :keep], None, rnn_state, previous_fed,
+                                               self._stats_at(stats, 0, keep), season)
             tail, final = self.forward(X[:, keep:], state=state, feedback_prob=feedback_prob,
-                                       n_observed=0, stats=stats)
+                                       n_observed=0, stats=self._stats_at(stats, keep,
+                                                                         n_timesteps))
             return torch.cat([head, tail], dim=1), final
         Z = self._standardize(X)
         observed = X.index_select(2, self.feedback_index)
@@ -321,7 +350,7 @@ class FeedbackNetwork(nn.Module):
             if self.seasonal_lag:
                 new_season = torch.cat([season[:, 1:], fed[:, None].to(season.dtype)], dim=1)
             out, new_state = self._step(Z[:, t], fed, previous_fed.to(fed.dtype), rnn_state,
-                                        stats, season)
+                                        self._stats_at(stats, t), season)
             outputs.append(out)
             if active_all is not None and rnn_state is not None:
                 # Past its end, a padded sequence keeps its state and its last values.
@@ -391,7 +420,8 @@ class FeedbackNetwork(nn.Module):
             Initial state (see the class notes).
         n_context : int, default=None
             With ``instance_norm``: the statistics come from the first ``n_context`` timesteps
-            of each prefix (all of its real timesteps when None), for the whole forecast.
+            of each prefix (all of its real timesteps when None), up to each prefix timestep;
+            the generated timesteps use those of the last observed one.
 
         Returns
         -------
@@ -405,6 +435,8 @@ class FeedbackNetwork(nn.Module):
         """
         stats = self.instance_stats(X, lengths, n_context)
         prefix_output, final = self.forward(X, lengths=lengths, state=state, stats=stats)
+        if stats is not None:  # the generated timesteps: those of the last observed one
+            stats = tuple(last_real_step(s, lengths) for s in stats)
         rnn_state, previous, previous_fed, season = self._split_state(final, X.shape[0])
         z = X.new_zeros(X.shape[0], self.input_size)
         outputs = []

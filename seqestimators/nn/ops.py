@@ -15,6 +15,7 @@ __all__ = [
     "real_step_mask",
     "sequence_moments",
     "target_scaling",
+    "trailing_moments",
 ]
 
 #: How a per-sequence output reads the hidden outputs (see :func:`pool_steps`).
@@ -118,6 +119,56 @@ def sequence_moments(X, lengths=None, n_steps=None):
     loc = (values * weight).sum(dim=1) / count
     std = (((values - loc[:, None]) ** 2 * weight).sum(dim=1) / count).sqrt()
     return loc.to(X.dtype), std.to(X.dtype)
+
+
+def trailing_moments(X, lengths=None, n_steps=None, window=None):
+    """Mean and standard deviation of each sequence's features at every timestep, over the
+    real timesteps up to it: causal statistics, which never read a later timestep.
+
+    Parameters
+    ----------
+    X : Tensor of shape (batch, n_timesteps, n_features)
+        Sequences, padded after their ``lengths``.
+    lengths : Tensor of shape (batch,), default=None
+        True lengths; None when every sequence has ``n_timesteps`` steps.
+    n_steps : int, default=None
+        Count only the first ``n_steps`` real timesteps of each sequence (at least one).
+    window : int, default=None
+        Count only the last ``window`` timesteps up to each step (all since the sequence's
+        start when None).
+
+    Returns
+    -------
+    loc, std : Tensor of shape (batch, n_timesteps, n_features)
+        At step ``t``: the moments of the counted timesteps in ``[t - window + 1, t]``; past
+        the counted timesteps (``t >= n_steps``, or padding), those of the last counted one.
+        Accumulated in float64 (running sums about each sequence's first value), returned in
+        ``X``'s dtype; ``std`` is the population standard deviation.
+    """
+    values = X.to(torch.float64)
+    batch, n_timesteps = values.shape[:2]
+    n = torch.full((batch,), n_timesteps, device=values.device) if lengths is None \
+        else lengths.to(values.device).clamp(max=n_timesteps)
+    if n_steps is not None:
+        n = n.clamp(max=max(int(n_steps), 1))
+    counted = real_step_mask(n, n_timesteps).to(values.dtype)[:, :, None]
+    origin = values[:, :1]
+    centred = (values - origin) * counted
+    sums = [torch.cumsum(x, dim=1) for x in (counted.expand_as(values), centred,
+                                             centred * centred)]
+    if window is not None and int(window) < n_timesteps:
+        w = int(window)
+        sums = [s - torch.cat([s.new_zeros(batch, w, s.shape[2]), s[:, :-w]], dim=1)
+                for s in sums]
+    last = (n - 1).clamp(min=0)
+    index = torch.minimum(torch.arange(n_timesteps, device=values.device)[None, :],
+                          last[:, None])
+    index = index[:, :, None].expand(-1, -1, values.shape[2])
+    count, total, squares = (s.gather(1, index) for s in sums)
+    count = count.clamp(min=1)
+    mean = total / count
+    var = (squares / count - mean * mean).clamp(min=0)
+    return (mean + origin).to(X.dtype), var.sqrt().to(X.dtype)
 
 
 def pool_steps(hidden, lengths, pooling, attention=None):
