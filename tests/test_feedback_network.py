@@ -89,3 +89,16 @@ def test_padded_sequences_have_the_statistics_of_their_own_steps():
         for i, n in enumerate(lengths.tolist()):
             alone, _ = net(X[i:i + 1, :n])
             torch.testing.assert_close(padded[i:i + 1, :n], alone)
+
+
+def test_a_learned_initial_state_feeds_back_through_padded_sequences():
+    # The padding mask used to read the previous output before there was one (a learned
+    # initial state is a state at the first timestep): AttributeError on None.
+    net, X = network(learned_initial_state=True), series(20)
+    with torch.no_grad():
+        net.initial_state.normal_()
+        lengths = torch.tensor([20, 9, 14])
+        padded, _ = net(X, lengths=lengths, feedback_prob=1.0, n_observed=3)
+        for i, n in enumerate(lengths.tolist()):
+            alone, _ = net(X[i:i + 1, :n], feedback_prob=1.0, n_observed=3)
+            torch.testing.assert_close(padded[i:i + 1, :n], alone)

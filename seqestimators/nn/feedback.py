@@ -352,7 +352,7 @@ class FeedbackNetwork(nn.Module):
             out, new_state = self._step(Z[:, t], fed, previous_fed.to(fed.dtype), rnn_state,
                                         self._stats_at(stats, t), season)
             outputs.append(out)
-            if active_all is not None and rnn_state is not None:
+            if active_all is not None and t > 0:
                 # Past its end, a padded sequence keeps its state and its last values.
                 active = active_all[:, t]
                 new_state = state_where(active, new_state, rnn_state)
