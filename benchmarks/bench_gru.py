@@ -11,7 +11,7 @@ Candidates:
 
 - ``nn.LSTM``, ``nn.GRU``: the references (``nn.LSTM`` has a oneDNN kernel on CPU, ``nn.GRU``
   none);
-- ``FastGRU``: ``seqestimators._gru.FastGRU``, hand-written backward pass (the one adopted);
+- ``FastGRU``: ``seqestimators.nn.cells.FastGRU``, hand-written backward pass (the one adopted);
 - ``loop``: a plain Python GRU loop under autograd, input projections of all timesteps
   precomputed in one matrix product;
 - ``gru_cell``: a Python loop over ``torch._VF.gru_cell`` (ATen's fused-call cell) under
@@ -39,7 +39,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from seqestimators._gru import FastGRU
+from seqestimators.nn.cells import FastGRU
 
 BATCH, INPUT = 64, 2
 REFERENCE = (32, 100)  # hidden size, length

@@ -126,8 +126,10 @@ def test_seasonal_inputs_continue_across_windows(seasonal_lag):
     torch.testing.assert_close(stepped, observed)
     stats = net.instance_stats(X)
     whole, final = net(X, feedback_prob=1.0, stats=stats)
-    first, state = net(X[:, :5], feedback_prob=1.0, stats=stats)
-    second, final2 = net(X[:, 5:], state=state, feedback_prob=1.0, n_observed=0, stats=stats)
+    # The statistics are per timestep (causal): each chunk gets those of its own timesteps.
+    first, state = net(X[:, :5], feedback_prob=1.0, stats=tuple(s[:, :5] for s in stats))
+    second, final2 = net(X[:, 5:], state=state, feedback_prob=1.0, n_observed=0,
+                         stats=tuple(s[:, 5:] for s in stats))
     torch.testing.assert_close(torch.cat([first, second], dim=1), whole)
     assert len(final) == (5 if seasonal_lag else 4)
     for a, b in zip(final, final2):

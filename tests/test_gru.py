@@ -9,8 +9,8 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from seqestimators import _gru
-from seqestimators._gru import FastGRU, GRULayout, gru_layer
+from seqestimators.nn.cells import _gru_kernel as _gru
+from seqestimators.nn.cells.gru import FastGRU, GRULayout, gru_layer
 
 LENGTHS = [3, 6, 1, 4, 6]  # ragged, unsorted, with ties: enforce_sorted=False reorders them
 

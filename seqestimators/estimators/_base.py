@@ -39,7 +39,7 @@ from .._validation import (
     record_input_shape,
 )
 from ..callbacks import ConvergenceCheck, DivergenceCheck, PlateauLRScheduler
-from ..networks import state_where
+from ..networks import CELLS, state_where
 from ..sequences import unpad_sequences
 from ..state import STATE_POLICIES, detach_state, get_state_policy, map_state, resize_state
 
@@ -155,7 +155,7 @@ class SequenceNetMixin:
     device = _DeviceParameter()
 
     _parameter_constraints = {
-        "cell": [StrOptions({"rnn", "lstm", "gru"})],
+        "cell": [StrOptions(set(CELLS))],
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
