@@ -10,7 +10,7 @@ import torch
 from skorch.dataset import ValidSplit
 
 from seqestimators import RNNClassifier, RNNForecaster, RNNRegressor
-from seqestimators._validation import check_sequences
+from seqestimators.data import check_sequences
 from seqestimators.datasets import make_ball_trajectory, make_delayed_echo
 from seqestimators.preprocessing import SequenceScaler
 from seqestimators.sequences import sequences_to_frame

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from sklearn.metrics import r2_score
 
-from ..sequences import lengths_to_mask
+from ..data import lengths_to_mask
 
 __all__ = ["SequenceRegressorMixin"]
 
@@ -117,7 +117,7 @@ class SequenceRegressorMixin:
     def _score_outputs(self, outputs, dataset):
         y = dataset.y.cpu().numpy()
         mask = None
-        if outputs.ndim == 3 and dataset.lengths is not None:
+        if outputs.ndim == 3:
             mask = lengths_to_mask(dataset.lengths.cpu().numpy(), y.shape[1])
         return self._masked_r2(y, outputs, mask)
 
