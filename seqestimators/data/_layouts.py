@@ -189,7 +189,8 @@ def frame_to_sequences(frame, *, columns=None):
     ----------
     frame : DataFrame or Series
         Long-format data with a two-level MultiIndex ``(sample, timestep)``. Rows are
-        grouped by the first level (in order of first appearance) and sorted by the second.
+        grouped by the first level (in order of first appearance) and sorted by the second;
+        a ``(sample, timestep)`` pair may appear once only.
     columns : list of str, default=None
         Columns to take from a DataFrame; by default all of them.
 
@@ -224,6 +225,16 @@ def frame_to_sequences(frame, *, columns=None):
         raise ValueError("The timestep level of the index contains missing values.")
     if len(uniques) == 0:
         return []
+    repeated = frame.index.duplicated()
+    if repeated.any():
+        # numpy scalars to Python ones, so that the message shows (0, 3), not np.int64(0)
+        pair = [v.item() if isinstance(v, np.generic) else v
+                for v in frame.index[int(repeated.argmax())]]
+        raise ValueError(
+            f"The long-format frame repeats the (sample, timestep) pair ({pair[0]!r}, "
+            f"{pair[1]!r}): each timestep of a sequence must appear in one row only. Aggregate "
+            "the repeated rows first (for example frame.groupby(level=[0, 1]).mean())."
+        )
     order = np.lexsort((step_codes, codes))
     values = frame.to_numpy()[order]
     counts = np.bincount(codes, minlength=len(uniques))
