@@ -308,7 +308,6 @@ def record_input_shape(estimator, X):
     estimator.input_size_ = X.n_features
     estimator.fit_layout_ = X.layout
     estimator.fit_n_timesteps_ = X.n_timesteps
-    estimator.fit_median_n_timesteps_ = int(np.median(X.lengths))
     if X.feature_names is not None:
         estimator.feature_names_in_ = X.feature_names
     elif hasattr(estimator, "feature_names_in_"):

@@ -125,12 +125,13 @@ class SequenceNetMixin(TrainingMixin, InferenceMixin, SkorchHooksMixin):
         device = self.device
         return dataset.to(device) if device != "cpu" and hasattr(dataset, "to") else dataset
 
-    def _validate_fit_data(self, X, y, *, reset, classes=None):
+    def _validate_fit_data(self, X, y, *, reset, classes=None, fit_params=None):
         """The training dataset; with ``reset``, every fitted attribute the data decides is set.
 
         In order: the input shape (``n_features_in_``, ``input_size_``, ...), the output mode
-        (``output_``, ``target_ndim_``), the targets' encoding (``classes_`` or ``n_targets_``
-        and the target scaling) and the settings resolved from them (:meth:`_resolve_settings`).
+        (``output_``, ``target_ndim_``), the targets' encoding (``classes_`` or
+        ``n_targets_``), the statistics of the training part (:meth:`_fit_statistics`) and the
+        settings resolved from them (:meth:`_resolve_settings`).
         """
         sequences = self._validate_X(X, reset=reset)
         targets, output, target_ndim = check_sequence_targets(
@@ -148,9 +149,24 @@ class SequenceNetMixin(TrainingMixin, InferenceMixin, SkorchHooksMixin):
             )
         self._check_output_params(output)
         y_tensor = self._encode_targets(targets, sequences, reset=reset, classes=classes)
+        dataset = self._make_dataset(sequences, y_tensor)
         if reset:
+            rows = self._training_rows(dataset, fit_params or {})
+            self._fit_statistics(sequences.take(rows), targets[rows])
             self._resolve_settings()
-        return self._make_dataset(sequences, y_tensor)
+        return dataset
+
+    def _fit_statistics(self, sequences, targets):
+        """Statistics of the training part of the data (never of its validation part).
+
+        ``fit_median_n_timesteps_`` (read by ``patch_size="auto"``) here, and the target
+        scaling of regressors (:meth:`_fit_target_statistics`).
+        """
+        self.fit_median_n_timesteps_ = int(np.median(sequences.lengths))
+        self._fit_target_statistics(targets, sequences)
+
+    def _fit_target_statistics(self, targets, sequences):
+        """Statistics of the training targets (none by default)."""
 
     def _check_output_params(self, output):
         """Parameters that need one output per sequence (or per timestep), checked once known."""
@@ -189,7 +205,7 @@ class SequenceNetMixin(TrainingMixin, InferenceMixin, SkorchHooksMixin):
         try:
             with self._runtime(seed_offset=0):
                 # A warm start continues the same network: same inputs, same classes.
-                dataset = self._validate_fit_data(X, y, reset=not warm)
+                dataset = self._validate_fit_data(X, y, reset=not warm, fit_params=fit_params)
                 if not warm:
                     self.initialize()
                 self.reset_state()
@@ -197,6 +213,7 @@ class SequenceNetMixin(TrainingMixin, InferenceMixin, SkorchHooksMixin):
                 self._train(dataset, **fit_params)
         finally:
             self._in_fit = False
+            vars(self).pop("_fit_split", None)
         message = self.__dict__.pop("_not_converged", None)
         if message:
             warnings.warn(message, ConvergenceWarning, stacklevel=2)
@@ -235,12 +252,16 @@ class SequenceNetMixin(TrainingMixin, InferenceMixin, SkorchHooksMixin):
         if first:
             self._check_params()
         offset = 0 if first else len(self.history_)
-        with self._runtime(seed_offset=offset):
-            dataset = self._validate_fit_data(X, y, reset=first, classes=classes)
-            if first:
-                self.initialize()
-                self.reset_state()
-            NeuralNet.partial_fit(self, dataset, None, **fit_params)
+        try:
+            with self._runtime(seed_offset=offset):
+                dataset = self._validate_fit_data(X, y, reset=first, classes=classes,
+                                                  fit_params=fit_params)
+                if first:
+                    self.initialize()
+                    self.reset_state()
+                NeuralNet.partial_fit(self, dataset, None, **fit_params)
+        finally:
+            vars(self).pop("_fit_split", None)
         return self
 
     def reset_state(self):

@@ -162,7 +162,8 @@ max_epochs : int, default={max_epochs}
 STANDARDIZE_TARGETS_PARAM = """\
 standardize_targets : bool, default=True
         Train on targets standardized with their mean and standard deviation over the real
-        timesteps of ``fit`` (``target_mean_``, ``target_scale_``); the network maps its
+        timesteps of ``fit``'s training part (without the sequences held out for validation;
+        ``target_mean_``, ``target_scale_``); the network maps its
         outputs back, so predictions are in the units of ``y``. Without it, targets far from
         unit scale (a fat content of 40 %, prices in the thousands) need a tuned learning rate.
         ``fit`` only: ``partial_fit`` from scratch learns a stream whose scale its first chunk

@@ -33,7 +33,6 @@ class SequenceRegressorMixin:
     def _encode_targets(self, targets, sequences, *, reset, classes=None):
         if reset:
             self.n_targets_ = targets.shape[-1]
-            self._fit_target_scaling(targets, sequences)
         elif targets.shape[-1] != self.n_targets_:
             raise ValueError(
                 f"y has {targets.shape[-1]} targets, but {type(self).__name__} was fitted with "
@@ -41,8 +40,10 @@ class SequenceRegressorMixin:
             )
         return torch.from_numpy(np.ascontiguousarray(targets, dtype=np.float32))
 
-    def _fit_target_scaling(self, targets, sequences):
-        """Per-target mean and standard deviation over real timesteps (``standardize_targets``).
+    def _fit_target_statistics(self, targets, sequences):
+        """Per-target mean and standard deviation (``standardize_targets``) of the training part.
+
+        Over its real timesteps; the validation part of ``fit`` never enters them.
 
         The network predicts standardized targets and maps them back to the data's units
         itself, so predictions, scores and exported models are in the units of ``y``; the loss

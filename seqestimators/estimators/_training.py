@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 from skorch.dataset import ValidSplit, unpack_data
 from skorch.utils import TeeGenerator
+from torch.utils.data import Subset
 
 from ..data import Batch, check_seed
 from ..state import detach_state, map_state, state_where
@@ -27,6 +28,9 @@ class TrainingMixin:
         per-sequence classification when every class has two sequences). numpy's global
         random state is never used when ``random_state`` is set.
         """
+        cached = self.__dict__.get("_fit_split")
+        if cached is not None and cached[0] is X:
+            return cached[1], cached[2]
         split = self.train_split
         if split is None and not (self.early_stopping and self._fitting_to_convergence):
             return X, None
@@ -43,6 +47,24 @@ class TrainingMixin:
         if isinstance(split, ValidSplit) and split.stratified:
             return split(X, labels, **fit_params)
         return split(X, y, **fit_params)
+
+    def _training_rows(self, dataset, fit_params):
+        """Rows of ``dataset`` that train (not validate), from the split this fit will use.
+
+        The split is made here, before training, so that data statistics come from the
+        training part only; :meth:`get_split_datasets` hands the same split to skorch's loop.
+        A split of another kind than index subsets of ``dataset`` counts every row.
+        """
+        train, valid = self.get_split_datasets(dataset, None, **fit_params)
+        self._fit_split = (dataset, train, valid)
+        rows = None
+        while isinstance(train, Subset):
+            index = np.asarray(train.indices)
+            rows = index if rows is None else index[rows]
+            train = train.dataset
+        if rows is None or train is not dataset:
+            return slice(None)
+        return rows
 
     def _split_seed(self):
         seed = check_seed(self.random_state)
