@@ -13,6 +13,9 @@ import warnings
 import numpy as np
 import torch
 from sklearn.exceptions import ConvergenceWarning
+
+# scikit-learn's own estimators validate `_parameter_constraints` with this function; it has no
+# public path (see _constraints.py).
 from sklearn.utils._param_validation import validate_parameter_constraints
 from skorch import NeuralNet
 
@@ -203,20 +206,19 @@ class SequenceNetMixin(TrainingMixin, InferenceMixin, SkorchHooksMixin):
         warm = self.warm_start and self.initialized_
         self._in_fit = True
         try:
-            with self._runtime(seed_offset=0):
+            with self._collecting_warnings(), self._runtime(seed_offset=0):
                 # A warm start continues the same network: same inputs, same classes.
                 dataset = self._validate_fit_data(X, y, reset=not warm, fit_params=fit_params)
                 if not warm:
                     self.initialize()
                 self.reset_state()
-                self._state_policy.warn_misuse(self, len(dataset))
+                self._state_policy.warn_misuse(self, len(dataset), stacklevel=2)
                 self._train(dataset, **fit_params)
+                self._warn_once("convergence", self.__dict__.pop("_not_converged", None),
+                                ConvergenceWarning)
         finally:
             self._in_fit = False
             vars(self).pop("_fit_split", None)
-        message = self.__dict__.pop("_not_converged", None)
-        if message:
-            warnings.warn(message, ConvergenceWarning, stacklevel=2)
         return self
 
     def partial_fit(self, X, y, classes=None, **fit_params):
@@ -253,7 +255,7 @@ class SequenceNetMixin(TrainingMixin, InferenceMixin, SkorchHooksMixin):
             self._check_params()
         offset = 0 if first else len(self.history_)
         try:
-            with self._runtime(seed_offset=offset):
+            with self._collecting_warnings(), self._runtime(seed_offset=offset):
                 dataset = self._validate_fit_data(X, y, reset=first, classes=classes,
                                                   fit_params=fit_params)
                 if first:

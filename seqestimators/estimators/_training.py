@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -10,7 +12,7 @@ from skorch.utils import TeeGenerator
 from torch.utils.data import Subset
 
 from ..data import Batch, check_seed
-from ..state import detach_state, map_state, state_where
+from ..state import CarryContinuationWarning, detach_state, map_state, state_where
 
 __all__ = ["TrainingMixin"]
 
@@ -88,7 +90,38 @@ class TrainingMixin:
         carried = getattr(self, "carried_state_", None)
         if carried is None:
             return None
-        return self._state_policy.initial_state(carried, n_rows, fill=self._state_fill())
+        policy = self._state_policy
+        self._warn_once("continuation", policy.continuation_note(carried, n_rows),
+                        CarryContinuationWarning)
+        return policy.initial_state(carried, n_rows, fill=self._state_fill())
+
+    # ------------------------------------------------------------------ warnings
+    def _warn_once(self, cause, message, category):
+        """Warn ``message``; inside ``fit``/``partial_fit`` once per ``cause``, at the call's end.
+
+        A cause that recurs every batch or epoch (a carried state with fewer rows than a
+        batch) is one warning per call, pointing at the caller's line; outside training (the
+        prediction methods) it warns at once.
+        """
+        if message is None:
+            return
+        pending = self.__dict__.get("_pending_warnings")
+        if pending is None:
+            warnings.warn(message, category, stacklevel=5)
+        else:
+            pending.setdefault(cause, (message, category))
+
+    @contextlib.contextmanager
+    def _collecting_warnings(self):
+        """Collect :meth:`_warn_once` warnings during a training call, then issue each once."""
+        self._pending_warnings = {}
+        try:
+            yield
+        finally:
+            pending = vars(self).pop("_pending_warnings")
+        for message, category in pending.values():
+            # fit / partial_fit -> this context's exit -> here: point at the caller of fit.
+            warnings.warn(message, category, stacklevel=4)
 
     def _state_fill(self):
         fill = getattr(self.module_, "state_fill", None)

@@ -65,6 +65,14 @@ class StatePolicy:
         """The state left for the next batch, from the previous one and this batch's ``final``."""
         return None
 
+    def continuation_note(self, carried, n_rows):
+        """Why starting ``n_rows`` sequences from ``carried`` may surprise, or None.
+
+        The estimators issue it as a :class:`CarryContinuationWarning`, once per cause and
+        call.
+        """
+        return None
+
     @property
     def needs_final_state(self):
         """Whether a training batch must return its final state (to hand it on)."""
@@ -107,17 +115,21 @@ class CarryPolicy(StatePolicy):
     def initial_state(self, carried, n_rows, *, fill=0.0):
         if carried is None:
             return None
-        rows = (carried[0] if isinstance(carried, tuple) else carried).shape[1]
-        if rows < n_rows:
-            warnings.warn(
-                f"state_policy='carry' continues row i of each batch from row i of the "
-                f"previous one, but this batch has {n_rows} rows and the carried state {rows}: "
-                f"rows {rows}..{n_rows - 1} start new streams from a zero state. Pass the same "
-                "number of streams every time (a batch_size that divides the number of "
-                "sequences), or call reset_state() to start over.",
-                CarryContinuationWarning, stacklevel=3,
-            )
         return resize_state(carried, n_rows, fill=fill)
+
+    def continuation_note(self, carried, n_rows):
+        if carried is None:
+            return None
+        rows = (carried[0] if isinstance(carried, tuple) else carried).shape[1]
+        if rows >= n_rows:
+            return None
+        return (
+            f"state_policy='carry' continues row i of each batch from row i of the "
+            f"previous one, but a batch has {n_rows} rows and the carried state {rows}: "
+            f"rows {rows}..{n_rows - 1} start new streams from a zero state. Pass the same "
+            "number of streams every time (a batch_size that divides the number of "
+            "sequences), or call reset_state() to start over."
+        )
 
     def next_state(self, carried, final):
         return detach_state(final)
