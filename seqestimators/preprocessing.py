@@ -7,8 +7,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_input_shape, check_sequences, record_input_shape
-from .sequences import unpad_sequences
+from .data import check_input_shape, check_sequences, record_input_shape, unpad_sequences
 
 __all__ = ["SequenceScaler"]
 

@@ -123,3 +123,44 @@ def test_no_stop_and_no_lr_cut_before_min_steps(easy):
     acting = [epoch["epoch"] for epoch in clf.history_ if "event_lr" in epoch]
     assert acting[0] == 5 and clf.history_[4, "event_lr"] == clf.lr
     assert clf.optimizer_.param_groups[0]["lr"] < clf.lr
+
+
+def _hold_out_last(n_valid):
+    """A train_split that holds out the last ``n_valid`` sequences."""
+    from torch.utils.data import Subset
+
+    def split(dataset, y=None, **kwargs):
+        n = len(dataset)
+        return Subset(dataset, list(range(n - n_valid))), Subset(dataset, list(range(n - n_valid, n)))
+
+    return split
+
+
+def test_data_statistics_come_from_the_training_part_only():
+    # Issue 17, defect 10: the target scaling and the median training length were computed
+    # before the validation split, so validation data leaked into the normalization.
+    rng = np.random.default_rng(0)
+    X = [rng.normal(size=(10, 1)) for _ in range(6)] + [rng.normal(size=(100, 1)) for _ in range(6)]
+    y = np.r_[rng.normal(size=6), 1000 + rng.normal(size=6)]
+    reg = RNNRegressor(hidden_size=4, max_epochs=1, early_stopping=True,
+                       train_split=_hold_out_last(6), random_state=0).fit(X, y)
+    np.testing.assert_allclose(reg.target_mean_, [y[:6].mean()])
+    np.testing.assert_allclose(reg.target_scale_, [y[:6].std()])
+    assert reg.fit_median_n_timesteps_ == 10
+
+
+def test_the_internal_validation_fraction_stays_out_of_the_target_scaling():
+    class RecordTrainingRows(Callback):
+        def on_epoch_begin(self, net, dataset_train=None, **kwargs):
+            self.rows_ = np.asarray(dataset_train.indices)
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(20, 5, 1))
+    y = rng.normal(size=20)
+    y[:10] += 100.0
+    record = RecordTrainingRows()
+    reg = RNNRegressor(hidden_size=4, max_epochs=1, early_stopping=True, validation_fraction=0.5,
+                       callbacks=[record], random_state=0).fit(X, y)
+    assert len(record.rows_) == 10
+    np.testing.assert_allclose(reg.target_mean_, [y[record.rows_].mean()])
+    np.testing.assert_allclose(reg.target_scale_, [y[record.rows_].std()])

@@ -8,7 +8,7 @@ import pytest
 import scipy.sparse as sp
 import torch
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score, cross_validate
 from sklearn.pipeline import make_pipeline
 from skorch.callbacks import Callback
@@ -465,3 +465,20 @@ def test_skorch_dataloader_still_works(ragged):
                         iterator_valid=DataLoader, **FAST).fit(X, y)
     fast = RNNClassifier(**FAST).fit(X, y)
     assert [p.shape for p in clf.predict(X)] == [p.shape for p in fast.predict(X)]
+
+
+def test_fit_warns_once_per_cause_at_the_callers_line(echo):
+    # A carried state with fewer rows than the next batch recurs every epoch (40 sequences in
+    # batches of 16, 16, 8): one warning per fit, like the convergence and misuse notes.
+    from seqestimators.state import CarryContinuationWarning
+
+    X, y = echo
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        RNNClassifier(state_policy="carry", batch_size=20, hidden_size=4, max_epochs=4,
+                      random_state=0).fit(X[:44], y[:44])
+    carry = [w for w in caught if issubclass(w.category, CarryContinuationWarning)]
+    streams = [w for w in carry if "start new streams" in str(w.message)]
+    converged = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    assert len(streams) == 1 and len(carry) == 2 and len(converged) == 1
+    assert {w.filename for w in carry + converged} == {__file__}

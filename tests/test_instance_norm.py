@@ -83,12 +83,18 @@ def _waves_of_any_amplitude(n_samples, random_state):
 
 def test_it_learns_shapes_whatever_their_amplitude():
     # One global scaling leaves the small waves at zero: a network reading raw values can only
-    # tell the large ones apart.
-    X, y = _waves_of_any_amplitude(160, random_state=0)
-    X_test, y_test = _waves_of_any_amplitude(200, random_state=1)
-    fit = dict(hidden_size=16, max_epochs=200, random_state=0)
-    scale = X.std()
-    normalized = RNNClassifier(**fit).fit(X / scale, y)
-    raw = RNNClassifier(instance_norm=False, **fit).fit(X / scale, y)
-    assert normalized.score(X_test / scale, y_test) >= 0.95
-    assert raw.score(X_test / scale, y_test) <= 0.8
+    # tell the large ones apart. How well it still does depends on the seed and the CPU (seed
+    # 0 scored 0.80 on one machine and 0.935 on another), so the two models are compared by
+    # their mean test accuracy over three seeds. Measured (2-core AMD EPYC, torch 2.13.0):
+    # normalized 0.945 / 1.0 / 1.0, raw 0.92 / 0.665 / 0.575, a mean margin of 0.26.
+    normalized, raw = [], []
+    for seed in (0, 1, 2):
+        X, y = _waves_of_any_amplitude(160, random_state=seed)
+        X_test, y_test = _waves_of_any_amplitude(200, random_state=seed + 100)
+        fit = dict(hidden_size=16, max_epochs=200, random_state=seed)
+        scale = X.std()
+        normalized.append(RNNClassifier(**fit).fit(X / scale, y).score(X_test / scale, y_test))
+        raw.append(RNNClassifier(instance_norm=False, **fit).fit(X / scale, y)
+                   .score(X_test / scale, y_test))
+    assert np.mean(normalized) >= 0.9
+    assert np.mean(normalized) - np.mean(raw) >= 0.1

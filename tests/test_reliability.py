@@ -10,7 +10,7 @@ import torch
 from skorch.dataset import ValidSplit
 
 from seqestimators import RNNClassifier, RNNForecaster, RNNRegressor
-from seqestimators._validation import check_sequences
+from seqestimators.data import check_sequences
 from seqestimators.datasets import make_ball_trajectory, make_delayed_echo
 from seqestimators.networks import CELLS
 from seqestimators.preprocessing import SequenceScaler
@@ -35,31 +35,49 @@ def labelled():
 
 
 # ------------------------------------------------------------------ 1. validation and state
-def test_validation_passes_do_not_move_the_carried_state(echo):
-    X, y = echo
+def _first_30_train(dataset, y=None, **kwargs):
+    """Sequences 0-29 train, 30-39 validate (in two batches of 8 and 2)."""
+    from torch.utils.data import Subset
+
+    return Subset(dataset, list(range(30))), Subset(dataset, list(range(30, 40)))
+
+
+def _fit_carry(X, y, **params):
     clf = RNNClassifier(state_policy="carry", batch_size=8, max_epochs=1, hidden_size=8,
-                        train_split=ValidSplit(4), random_state=0)
+                        train_split=_first_30_train, random_state=0, **params)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        clf.fit(X, y)
-    # 30 training sequences in batches of 8: the last training batch has 6 rows; the last
-    # validation batch (2 rows) and the per-epoch scoring must leave the state alone.
-    assert clf.carried_state_[0].shape[1] == 30 % 8
-    assert "valid_acc" in clf.history_[-1]
+        return clf.fit(X, y)
+
+
+def test_validation_passes_do_not_move_the_carried_state(echo):
+    # Issue 17, defect 16: the state must be the one the last training batch left, whatever
+    # the validation data; a validation batch that moved it would leave its own final state
+    # (of other values, even with as many rows).
+    X, y = echo
+    other = X.copy()
+    other[30:] = np.random.RandomState(1).permutation(other[30:].reshape(-1)).reshape(10, 12, 1)
+    clf = _fit_carry(X, y)
+    same_training = _fit_carry(other, y)
+    assert "valid_acc" in clf.history_[-1] and "valid_loss" in clf.history_[-1]
+    assert clf.history_[-1, "valid_loss"] != same_training.history_[-1, "valid_loss"]
+    for a, b in zip(clf.carried_state_, same_training.carried_state_):
+        assert a.shape[1] == 30 % 8
+        assert torch.equal(a, b)
 
 
 def test_the_validation_score_does_not_change_the_carried_state(echo):
+    # The per-epoch validation score (valid_acc) runs its own forward passes: with it or
+    # without it, training ends in the same state; and it scores from the policy's default
+    # state, as predictions after reset_state() do, not from the carried one.
     X, y = echo
-    clf = RNNClassifier(state_policy="carry", batch_size=40, max_epochs=1, hidden_size=8,
-                        random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        clf.fit(X, y)
-    before = [s.clone() for s in clf.carried_state_]
-    # The per-epoch validation score runs this forward pass.
-    clf._forward_dataset(clf._make_dataset(check_sequences(X)), fixed_batch=False)
-    for a, b in zip(before, clf.carried_state_):
+    clf = _fit_carry(X, y)
+    unscored = _fit_carry(X, y, callbacks__valid_acc=None)
+    assert "valid_acc" not in unscored.history_[-1]
+    for a, b in zip(clf.carried_state_, unscored.carried_state_):
         assert torch.equal(a, b)
+    expected = clf.reset_state().score(X[30:], y[30:])
+    assert clf.history_[-1, "valid_acc"] == pytest.approx(expected)
 
 
 def test_every_policy_is_described_once():

@@ -244,3 +244,22 @@ def test_frame_to_sequences_errors():
     missing = pd.MultiIndex.from_arrays([[0.0, np.nan], [0, 0]], names=INDEX_NAMES)
     with pytest.raises(ValueError, match="sample level of the index contains missing"):
         frame_to_sequences(pd.DataFrame({"x": [1.0, 2.0]}, index=missing))
+
+
+def test_frame_to_sequences_refuses_a_repeated_sample_timestep_pair():
+    # Issue 17, defect 14: two rows for ("b", 1) used to become two timesteps of "b".
+    index = pd.MultiIndex.from_tuples([("a", 0), ("a", 1), ("b", 0), ("b", 1), ("b", 1)],
+                                      names=INDEX_NAMES)
+    frame = pd.DataFrame({"x": np.arange(5.0)}, index=index)
+    with pytest.raises(ValueError, match=r"repeats the \(sample, timestep\) pair \('b', 1\)"):
+        frame_to_sequences(frame)
+    with pytest.raises(ValueError, match=r"\('b', 1\)"):
+        frame_to_sequences(frame["x"])
+
+
+def test_estimators_refuse_a_long_frame_with_a_repeated_pair():
+    from seqestimators.data import check_sequences
+
+    index = pd.MultiIndex.from_tuples([(0, 0), (0, 1), (0, 0)], names=INDEX_NAMES)
+    with pytest.raises(ValueError, match=r"pair \(0, 0\)"):
+        check_sequences(pd.DataFrame({"x": [1.0, 2.0, 3.0]}, index=index))

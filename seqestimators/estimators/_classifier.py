@@ -7,7 +7,7 @@ import torch
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 
-from ..sequences import lengths_to_mask
+from ..data import lengths_to_mask
 
 __all__ = ["SequenceClassifierMixin"]
 
@@ -78,8 +78,24 @@ class SequenceClassifierMixin:
             ``(n_timesteps_i, n_classes)`` arrays for ragged input.
         """
         sequences, logits = self._predict_outputs(X)
-        proba = self._get_predict_nonlinearity()(torch.from_numpy(logits)).numpy()
+        proba = self._probabilities(torch.from_numpy(logits)).numpy()
         return self._per_sequence_output(proba, sequences)
+
+    def _probabilities(self, logits):
+        """``predict_nonlinearity`` applied to logits.
+
+        ``"auto"`` is a softmax over classes for the cross-entropy criterion (as skorch infers
+        it) and the identity otherwise; None is the identity. skorch resolves ``"auto"`` in a
+        private method only (``_get_predict_nonlinearity``), hence this rule of our own.
+        """
+        nonlinearity = self.predict_nonlinearity
+        if nonlinearity is None:
+            return logits
+        if isinstance(nonlinearity, str) and nonlinearity == "auto":
+            if isinstance(self.criterion_, torch.nn.CrossEntropyLoss):
+                return torch.softmax(logits, dim=-1)
+            return logits
+        return nonlinearity(logits)
 
     def predict(self, X):
         """Class labels for each sequence or each timestep.
@@ -101,7 +117,7 @@ class SequenceClassifierMixin:
     def _score_outputs(self, outputs, dataset):
         codes = outputs.argmax(axis=-1)
         y = dataset.y.cpu().numpy().reshape(codes.shape)
-        if codes.ndim == 2 and dataset.lengths is not None:
+        if codes.ndim == 2:
             real = lengths_to_mask(dataset.lengths.cpu().numpy(), codes.shape[1])
             codes, y = codes[real], y[real]
         return float(np.mean(codes == y))

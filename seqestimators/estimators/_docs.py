@@ -1,8 +1,23 @@
-"""Parameter descriptions shared by the estimators' docstrings."""
+"""Parameter descriptions shared by the estimators' docstrings; the lists of cells and state
+policies are generated from their registries."""
 
-RECURRENT_PARAMS = """\
-cell : {"rnn", "lstm", "gru"}, default="lstm"
-        Recurrent cell type: Elman RNN (tanh), LSTM or GRU.
+from ..state import STATE_POLICIES
+from ._constraints import cell_names, policy_names
+
+
+def _choices(names):
+    return "{" + ", ".join(f'"{name}"' for name in names) + "}"
+
+
+def _policy_lines():
+    return "\n".join(f'        ``"{name}"``: {policy.summary}.'
+                     for name, policy in STATE_POLICIES.items())
+
+
+RECURRENT_PARAMS = f"""\
+cell : {_choices(cell_names())}, default="lstm"
+        Recurrent cell type, one of the cells registered in
+        :data:`seqestimators.networks.CELLS` (``"rnn"`` is the Elman RNN with tanh).
     hidden_size : int, default=32
         Hidden units per layer and direction.
     num_layers : int, default=1
@@ -11,12 +26,13 @@ cell : {"rnn", "lstm", "gru"}, default="lstm"
         Whether the layers also read the sequence backwards (not for streams or ``"carry"``).
     dropout : float, default=0.0
         Dropout between stacked layers, as in :class:`torch.nn.LSTM` (needs ``num_layers > 1``).
-    state_policy : {"reset", "carry", "learned"}, default="reset"
-        Initial hidden state of each batch. ``"reset"``: zeros, every batch is independent
-        (right for independent sequences). ``"carry"``: the final state of one batch, detached,
-        starts the next one, across batches, epochs and calls (Keras ``stateful=True``; right
-        for consecutive chunks of one long stream, wrong for independent sequences: the classic
-        "memoryless RNN" bug). ``"learned"``: a trainable initial state.
+    state_policy : {_choices(policy_names())}, default="reset"
+        Initial hidden state of each batch (:data:`seqestimators.state.STATE_POLICIES`):
+{_policy_lines()}
+        ``"carry"`` (Keras ``stateful=True``) is right for consecutive chunks of one long
+        stream and wrong for independent sequences: the classic "memoryless RNN" bug.
+"""
+RECURRENT_PARAMS += """\
     tbptt_steps : int, default=None
         Truncated backpropagation through time: each batch is cut into windows of this many
         timesteps, trained one optimizer step per window, the state carried from window to
@@ -146,7 +162,8 @@ max_epochs : int, default={max_epochs}
 STANDARDIZE_TARGETS_PARAM = """\
 standardize_targets : bool, default=True
         Train on targets standardized with their mean and standard deviation over the real
-        timesteps of ``fit`` (``target_mean_``, ``target_scale_``); the network maps its
+        timesteps of ``fit``'s training part (without the sequences held out for validation;
+        ``target_mean_``, ``target_scale_``); the network maps its
         outputs back, so predictions are in the units of ``y``. Without it, targets far from
         unit scale (a fat content of 40 %, prices in the thousands) need a tuned learning rate.
         ``fit`` only: ``partial_fit`` from scratch learns a stream whose scale its first chunk

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import torch
-from sklearn.utils._param_validation import Interval
 from skorch import NeuralNetClassifier, NeuralNetRegressor
 
-from .._batching import SequenceBatchIterator, SequenceDataset
+from ..data import SequenceBatchIterator, SequenceDataset
 from ..networks import MemorylessNetwork
 from . import _docs
 from ._base import SequenceNetMixin
 from ._classifier import SequenceClassifierMixin
+from ._constraints import MEMORYLESS_CONSTRAINTS
 from ._regressor import SequenceRegressorMixin
 
 __all__ = ["MemorylessClassifier", "MemorylessRegressor"]
@@ -28,10 +26,7 @@ class MemorylessMixin(SequenceNetMixin):
     """The per-timestep perceptron's construction from the estimator's parameters."""
 
     module = MemorylessNetwork
-    _parameter_constraints = {
-        **SequenceNetMixin._parameter_constraints,
-        "num_layers": [Interval(Integral, 0, None, closed="left")],
-    }
+    _parameter_constraints = MEMORYLESS_CONSTRAINTS
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -98,7 +93,35 @@ class MemorylessClassifier(SequenceClassifierMixin, MemorylessMixin, NeuralNetCl
                  predict_nonlinearity="auto", warm_start=False, verbose=0, device="cpu",
                  compile=False, use_caching="auto", torch_load_kwargs=None, random_state=None,
                  num_threads=1, classes=None, **kwargs):
-        self._store_params(locals())
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.output = output
+        self.max_epochs = max_epochs
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.lr = lr
+        self.predict_batch_size = predict_batch_size
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.criterion = criterion
+        self.train_split = train_split
+        self.callbacks = callbacks
+        self.iterator_train = iterator_train
+        self.iterator_valid = iterator_valid
+        self.dataset = dataset
+        self.predict_nonlinearity = predict_nonlinearity
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.device = device
+        self.compile = compile
+        self.use_caching = use_caching
+        self.torch_load_kwargs = torch_load_kwargs
+        self.random_state = random_state
+        self.num_threads = num_threads
+        self.classes = classes
+        self._set_prefixed_params(kwargs)
 
 
 class MemorylessRegressor(SequenceRegressorMixin, MemorylessMixin, NeuralNetRegressor):
@@ -144,4 +167,32 @@ class MemorylessRegressor(SequenceRegressorMixin, MemorylessMixin, NeuralNetRegr
                  predict_nonlinearity="auto", warm_start=False, verbose=0, device="cpu",
                  compile=False, use_caching="auto", torch_load_kwargs=None, random_state=None,
                  num_threads=1, **kwargs):
-        self._store_params(locals())
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.output = output
+        self.standardize_targets = standardize_targets
+        self.max_epochs = max_epochs
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.lr = lr
+        self.predict_batch_size = predict_batch_size
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.criterion = criterion
+        self.train_split = train_split
+        self.callbacks = callbacks
+        self.iterator_train = iterator_train
+        self.iterator_valid = iterator_valid
+        self.dataset = dataset
+        self.predict_nonlinearity = predict_nonlinearity
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.device = device
+        self.compile = compile
+        self.use_caching = use_caching
+        self.torch_load_kwargs = torch_load_kwargs
+        self.random_state = random_state
+        self.num_threads = num_threads
+        self._set_prefixed_params(kwargs)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import torch
-from sklearn.utils._param_validation import Interval, StrOptions
 from skorch import NeuralNetClassifier, NeuralNetRegressor
 
-from .._batching import SequenceBatchIterator, SequenceDataset
-from ..networks import POOLINGS, RecurrentNetwork
+from ..data import SequenceBatchIterator, SequenceDataset
+from ..networks import RecurrentNetwork
 from . import _docs
 from ._base import SequenceNetMixin
 from ._classifier import SequenceClassifierMixin
+from ._constraints import RECURRENT_CONSTRAINTS
 from ._regressor import SequenceRegressorMixin
 
 __all__ = ["RNNClassifier", "RNNRegressor"]
@@ -62,12 +60,7 @@ class RecurrentMixin(SequenceNetMixin):
     pooling = "last"
     instance_norm = False
 
-    _parameter_constraints = {
-        **SequenceNetMixin._parameter_constraints,
-        "patch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
-        "pooling": [StrOptions({*POOLINGS, "auto"})],
-        "instance_norm": ["boolean", StrOptions({"auto"})],
-    }
+    _parameter_constraints = RECURRENT_CONSTRAINTS
 
     def _check_output_params(self, output):
         if output == "sequence" and self.patch_size not in (None, 1, "auto"):
@@ -83,6 +76,12 @@ class RecurrentMixin(SequenceNetMixin):
                 "sequence, but y has one target per timestep (output='sequence'). Use "
                 "instance_norm=False (or 'auto') for per-timestep targets."
             )
+
+    def _resolve_settings(self):
+        """``patch_size_``, ``pooling_`` and ``instance_norm_``: the "auto" rules, applied in fit."""
+        self.patch_size_ = self._resolve_patch_size()
+        self.pooling_ = self._resolve_pooling()
+        self.instance_norm_ = self._resolve_instance_norm()
 
     def _resolve_instance_norm(self):
         if self.instance_norm == "auto":
@@ -102,9 +101,6 @@ class RecurrentMixin(SequenceNetMixin):
         return "max" if self.output_ == "last" and self.patch_size_ > 1 else "last"
 
     def _module_kwargs(self):
-        self.patch_size_ = self._resolve_patch_size()
-        self.pooling_ = self._resolve_pooling()
-        self.instance_norm_ = self._resolve_instance_norm()
         return {
             "input_size": self.input_size_,
             "output_size": self._n_outputs(),
@@ -129,7 +125,7 @@ class RNNClassifier(SequenceClassifierMixin, RecurrentMixin, NeuralNetClassifier
     __doc__ = f"""Recurrent network classifier of whole sequences or of every timestep.
 
     A skorch :class:`~skorch.classifier.NeuralNetClassifier` over a
-    :class:`~seqestimators.networks.RecurrentNetwork` (RNN, LSTM or GRU and a linear read-out),
+    :class:`~seqestimators.networks.RecurrentNetwork` (a registered recurrent cell and a linear read-out),
     trained with cross-entropy on logits. ``y`` of shape ``(n_samples,)`` gives one label per
     sequence; ``(n_samples, n_timesteps)`` (or a ragged list) one label per timestep. Any labels
     scikit-learn accepts (strings, negative or non-contiguous integers) round-trip through
@@ -180,7 +176,44 @@ class RNNClassifier(SequenceClassifierMixin, RecurrentMixin, NeuralNetClassifier
                  verbose=0, device="cpu", compile=False, use_caching="auto",
                  torch_load_kwargs=None, random_state=None, num_threads=1, classes=None,
                  **kwargs):
-        self._store_params(locals())
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.state_policy = state_policy
+        self.tbptt_steps = tbptt_steps
+        self.accumulate_steps = accumulate_steps
+        self.output = output
+        self.patch_size = patch_size
+        self.pooling = pooling
+        self.instance_norm = instance_norm
+        self.max_epochs = max_epochs
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.lr = lr
+        self.batch_size = batch_size
+        self.predict_batch_size = predict_batch_size
+        self.optimizer = optimizer
+        self.criterion = criterion
+        self.train_split = train_split
+        self.callbacks = callbacks
+        self.iterator_train = iterator_train
+        self.iterator_valid = iterator_valid
+        self.dataset = dataset
+        self.predict_nonlinearity = predict_nonlinearity
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.device = device
+        self.compile = compile
+        self.use_caching = use_caching
+        self.torch_load_kwargs = torch_load_kwargs
+        self.random_state = random_state
+        self.num_threads = num_threads
+        self.classes = classes
+        self._set_prefixed_params(kwargs)
 
 
 class RNNRegressor(SequenceRegressorMixin, RecurrentMixin, NeuralNetRegressor):
@@ -234,4 +267,41 @@ class RNNRegressor(SequenceRegressorMixin, RecurrentMixin, NeuralNetRegressor):
                  dataset=SequenceDataset, predict_nonlinearity="auto", warm_start=False,
                  verbose=0, device="cpu", compile=False, use_caching="auto",
                  torch_load_kwargs=None, random_state=None, num_threads=1, **kwargs):
-        self._store_params(locals())
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.state_policy = state_policy
+        self.tbptt_steps = tbptt_steps
+        self.accumulate_steps = accumulate_steps
+        self.output = output
+        self.patch_size = patch_size
+        self.pooling = pooling
+        self.instance_norm = instance_norm
+        self.standardize_targets = standardize_targets
+        self.max_epochs = max_epochs
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.lr = lr
+        self.batch_size = batch_size
+        self.predict_batch_size = predict_batch_size
+        self.optimizer = optimizer
+        self.criterion = criterion
+        self.train_split = train_split
+        self.callbacks = callbacks
+        self.iterator_train = iterator_train
+        self.iterator_valid = iterator_valid
+        self.dataset = dataset
+        self.predict_nonlinearity = predict_nonlinearity
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.device = device
+        self.compile = compile
+        self.use_caching = use_caching
+        self.torch_load_kwargs = torch_load_kwargs
+        self.random_state = random_state
+        self.num_threads = num_threads
+        self._set_prefixed_params(kwargs)

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from sklearn.metrics import r2_score
 
-from ..sequences import lengths_to_mask
+from ..data import lengths_to_mask
 
 __all__ = ["SequenceRegressorMixin"]
 
@@ -33,7 +33,6 @@ class SequenceRegressorMixin:
     def _encode_targets(self, targets, sequences, *, reset, classes=None):
         if reset:
             self.n_targets_ = targets.shape[-1]
-            self._fit_target_scaling(targets, sequences)
         elif targets.shape[-1] != self.n_targets_:
             raise ValueError(
                 f"y has {targets.shape[-1]} targets, but {type(self).__name__} was fitted with "
@@ -41,8 +40,10 @@ class SequenceRegressorMixin:
             )
         return torch.from_numpy(np.ascontiguousarray(targets, dtype=np.float32))
 
-    def _fit_target_scaling(self, targets, sequences):
-        """Per-target mean and standard deviation over real timesteps (``standardize_targets``).
+    def _fit_target_statistics(self, targets, sequences):
+        """Per-target mean and standard deviation (``standardize_targets``) of the training part.
+
+        Over its real timesteps; the validation part of ``fit`` never enters them.
 
         The network predicts standardized targets and maps them back to the data's units
         itself, so predictions, scores and exported models are in the units of ``y``; the loss
@@ -117,7 +118,7 @@ class SequenceRegressorMixin:
     def _score_outputs(self, outputs, dataset):
         y = dataset.y.cpu().numpy()
         mask = None
-        if outputs.ndim == 3 and dataset.lengths is not None:
+        if outputs.ndim == 3:
             mask = lengths_to_mask(dataset.lengths.cpu().numpy(), y.shape[1])
         return self._masked_r2(y, outputs, mask)
 

@@ -3,71 +3,22 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from sklearn.utils import check_array, check_consistent_length, check_random_state, column_or_1d
 
-from .sequences import frame_to_sequences, lengths_to_mask, pad_sequences
+from ._layouts import frame_to_sequences, pad_sequences
+from ._sequences import Sequences
 
 __all__ = [
-    "Sequences",
     "check_input_shape",
     "check_sequence_targets",
     "check_seed",
     "check_sequences",
     "record_input_shape",
 ]
-
-
-@dataclass
-class Sequences:
-    """A validated batch of sequences.
-
-    Attributes
-    ----------
-    values : ndarray of shape (n_samples, n_timesteps, n_features), float32
-        Padded values.
-    lengths : ndarray of shape (n_samples,) or None
-        True lengths, or None when no sequence is padded.
-    layout : {"2d", "3d", "ragged", "frame"}
-        The layout ``X`` came in.
-    feature_names : ndarray of str or None
-        Column names of a long-format frame.
-    """
-
-    values: np.ndarray
-    lengths: np.ndarray | None
-    layout: str
-    feature_names: np.ndarray | None = None
-
-    @property
-    def n_samples(self):
-        return self.values.shape[0]
-
-    @property
-    def n_timesteps(self):
-        return self.values.shape[1]
-
-    @property
-    def n_features(self):
-        return self.values.shape[2]
-
-    @property
-    def ragged(self):
-        return self.layout in ("ragged", "frame")
-
-    def mask(self):
-        """Boolean ``(n_samples, n_timesteps)`` mask of the real timesteps; None if none is padded."""
-        return None if self.lengths is None else lengths_to_mask(self.lengths, self.n_timesteps)
-
-    def true_lengths(self):
-        """Length of every sequence, padded or not."""
-        if self.lengths is None:
-            return np.full(self.n_samples, self.n_timesteps, dtype=np.int64)
-        return self.lengths
 
 
 def check_seed(random_state):
@@ -120,8 +71,7 @@ def _check_sequence_list(seqs, estimator, dtype):
             f"Found array with 0 feature(s) while a minimum of 1 is required by "
             f"{_name(estimator)}."
         )
-    values, lengths = pad_sequences(checked, dtype=checked[0].dtype)
-    return values, (None if np.all(lengths == values.shape[1]) else lengths)
+    return pad_sequences(checked, dtype=checked[0].dtype)
 
 
 def _is_long_frame(X):
@@ -266,7 +216,7 @@ def check_sequence_targets(y, X, *, output="auto", allow_multi_target=True, esti
     if y is None:
         raise ValueError(f"{name} requires y to be passed, but the target y is None.")
     dtype = "numeric" if numeric else None
-    lengths = X.true_lengths()
+    lengths = X.lengths
     if _is_long_frame(y):
         y = frame_to_sequences(y)
     if isinstance(y, (list, tuple)) and X.ragged and len(y) and np.ndim(y[0]) >= 1:
@@ -325,7 +275,7 @@ def _target_shape_message(y, X):
     """Why an array ``y`` does not fit the sequences ``X``, and what would."""
     n = X.n_samples
     if X.layout == "ragged":
-        lengths = X.true_lengths()
+        lengths = X.lengths
         return (
             f"X is a list of {n} sequences of {lengths.min()} to {lengths.max()} timesteps, "
             f"but y is an array of shape {y.shape}. Per-timestep targets of a list of "
@@ -358,7 +308,6 @@ def record_input_shape(estimator, X):
     estimator.input_size_ = X.n_features
     estimator.fit_layout_ = X.layout
     estimator.fit_n_timesteps_ = X.n_timesteps
-    estimator.fit_median_n_timesteps_ = int(np.median(X.true_lengths()))
     if X.feature_names is not None:
         estimator.feature_names_in_ = X.feature_names
     elif hasattr(estimator, "feature_names_in_"):

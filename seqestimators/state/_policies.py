@@ -1,83 +1,34 @@
-"""Hidden-state policies: what a recurrent estimator starts each batch from.
-
-A policy is one object that answers every question the estimators, the searches, the command
-line and the exporters ask about the initial hidden state, so that adding a policy means adding
-one class to :data:`STATE_POLICIES` here:
-
-===========  ===============================================================================
-``reset``    zeros for every batch: independent sequences (the default)
-``carry``    the final state of one training batch, detached, starts the next one, across
-             batches, epochs and calls (Keras ``stateful=True``): consecutive chunks of a stream
-``learned``  a trainable initial state, the same for every sequence
-===========  ===============================================================================
-
-Only training passes move the carried state (and, as documented, ``partial_fit`` and the
-prediction methods, which continue a stream chunk by chunk); validation passes and the
-per-epoch scoring never do.
-"""
+"""The state policies and their registry."""
 
 from __future__ import annotations
 
 import warnings
 
+from ._tensors import detach_state, resize_state
+
 __all__ = [
     "STATE_POLICIES",
+    "CarryContinuationWarning",
+    "CarryPolicy",
+    "LearnedPolicy",
+    "ResetPolicy",
     "StatePolicy",
-    "detach_state",
     "get_state_policy",
-    "map_state",
-    "resize_state",
 ]
 
 
-def map_state(fn, state):
-    """``fn`` applied to a state tensor, or to each tensor of a state tuple (None stays None)."""
-    if state is None:
-        return None
-    return tuple(fn(s) for s in state) if isinstance(state, tuple) else fn(state)
+class CarryContinuationWarning(UserWarning):
+    """A note that a carried hidden state continues from a row it may not belong to.
 
-
-def detach_state(state):
-    """The state cut from the autograd graph: gradients never flow into the next batch."""
-    return map_state(lambda s: s.detach(), state)
-
-
-def resize_state(state, batch_size, *, fill=0.0):
-    """A state of layout ``(layers, batch0, ...)`` cut or padded to ``batch_size`` rows.
-
-    Rows past the carried ones have no history: they are filled with ``fill`` (zeros for a
-    recurrent state; the forecaster pads its fed-back values with NaN, "no previous output").
-
-    Parameters
-    ----------
-    state : Tensor or tuple of Tensor
-        Each tensor of shape ``(n_layers, batch0, ...)``.
-    batch_size : int
-        Rows of the result.
-    fill : float or sequence of float, default=0.0
-        Value of new rows, one per tensor of a tuple state or one for all.
-
-    Returns
-    -------
-    state : Tensor or tuple of Tensor
-        Each tensor of shape ``(n_layers, batch_size, ...)``.
+    Issued under ``state_policy="carry"`` when training re-uses or shuffles sequences (each then
+    starts where an unrelated one ended) and when a batch holds more rows than the carried
+    state (the extra rows start new streams). Silence it with
+    ``warnings.filterwarnings("ignore", category=CarryContinuationWarning)``.
     """
-    import torch  # here, so that the command line can read the policies without torch
-
-    tensors = state if isinstance(state, tuple) else (state,)
-    fills = fill if isinstance(fill, (list, tuple)) else [fill] * len(tensors)
-    out = []
-    for s, value in zip(tensors, fills):
-        if s.shape[1] >= batch_size:
-            out.append(s[:, :batch_size])
-        else:
-            pad = s.new_full((s.shape[0], batch_size - s.shape[1], *s.shape[2:]), value)
-            out.append(torch.cat([s, pad], dim=1))
-    return tuple(out) if isinstance(state, tuple) else out[0]
 
 
 class StatePolicy:
-    """What a batch's initial hidden state is, and what that implies.
+    """What a batch's initial hidden state is, and what a batch leaves for the next one.
 
     Attributes
     ----------
@@ -95,6 +46,37 @@ class StatePolicy:
     carries = False
     learned_initial_state = False
     summary = ""
+
+    def initial_state(self, carried, n_rows, *, fill=0.0):
+        """The state a batch of ``n_rows`` sequences starts from; None for the network's own.
+
+        Parameters
+        ----------
+        carried : Tensor, tuple of Tensor or None
+            The state the previous batch left (the estimator's ``carried_state_``).
+        n_rows : int
+            Sequences in the batch.
+        fill : float or sequence of float, default=0.0
+            Value of rows that have no carried history.
+        """
+        return None
+
+    def next_state(self, carried, final):
+        """The state left for the next batch, from the previous one and this batch's ``final``."""
+        return None
+
+    def continuation_note(self, carried, n_rows):
+        """Why starting ``n_rows`` sequences from ``carried`` may surprise, or None.
+
+        The estimators issue it as a :class:`CarryContinuationWarning`, once per cause and
+        call.
+        """
+        return None
+
+    @property
+    def needs_final_state(self):
+        """Whether a training batch must return its final state (to hand it on)."""
+        return self.carries
 
     def shuffles_training_batches(self):
         """Whether training batches are shuffled by default (never when a stream is carried)."""
@@ -130,6 +112,28 @@ class CarryPolicy(StatePolicy):
     carries = True
     summary = "the final state of a batch starts the next one: chunks of a stream"
 
+    def initial_state(self, carried, n_rows, *, fill=0.0):
+        if carried is None:
+            return None
+        return resize_state(carried, n_rows, fill=fill)
+
+    def continuation_note(self, carried, n_rows):
+        if carried is None:
+            return None
+        rows = (carried[0] if isinstance(carried, tuple) else carried).shape[1]
+        if rows >= n_rows:
+            return None
+        return (
+            f"state_policy='carry' continues row i of each batch from row i of the "
+            f"previous one, but a batch has {n_rows} rows and the carried state {rows}: "
+            f"rows {rows}..{n_rows - 1} start new streams from a zero state. Pass the same "
+            "number of streams every time (a batch_size that divides the number of "
+            "sequences), or call reset_state() to start over."
+        )
+
+    def next_state(self, carried, final):
+        return detach_state(final)
+
     def check_params(self, estimator):
         if getattr(estimator, "bidirectional", False):
             raise ValueError(
@@ -151,7 +155,7 @@ class CarryPolicy(StatePolicy):
             "cause of a recurrent network that behaves memorylessly. Use "
             "state_policy='reset' for independent sequences, and carry only for consecutive "
             "chunks of a stream (partial_fit with max_epochs=1, or tbptt_steps).",
-            UserWarning, stacklevel=stacklevel + 1,
+            CarryContinuationWarning, stacklevel=stacklevel + 1,
         )
 
 
@@ -173,7 +177,7 @@ def get_state_policy(name):
 
     Examples
     --------
-    >>> from seqestimators.state import get_state_policy
+    >>> from seqestimators.state import STATE_POLICIES, get_state_policy
     >>> get_state_policy("carry").carries
     True
     >>> sorted(STATE_POLICIES)
