@@ -271,3 +271,19 @@ def test_forecast_scorer_in_an_optuna_search(airline):
         pruning=False, random_state=0)
     assert search.best_params_["hidden_size"] in (4, 8)
     assert np.isfinite(search.best_score_) and search.best_score_ < 0
+
+
+def test_public_paths_of_the_forecasting_package():
+    import seqestimators
+    import seqestimators.estimators as estimators
+    import seqestimators.forecasting as forecasting
+
+    assert seqestimators.RNNForecaster is forecasting.RNNForecaster is RNNForecaster
+    # Compatibility aliases: the forecaster sits a layer above the estimators.
+    assert estimators.RNNForecaster is forecasting.RNNForecaster
+    assert estimators.feedback_probability is forecasting.feedback_probability
+    assert {"RNNForecaster", "feedback_probability"} <= set(estimators.__all__)
+    for name in forecasting.__all__:
+        assert getattr(forecasting, name).__module__.startswith("seqestimators.forecasting.")
+    with pytest.raises(AttributeError):
+        estimators.NotAnEstimator  # noqa: B018
