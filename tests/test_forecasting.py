@@ -144,6 +144,65 @@ def test_seasonal_period_from_index_and_data():
     assert detect_seasonal_period(np.random.default_rng(1).normal(size=80).cumsum()) == 1
 
 
+# Every offset alias of pandas' time series guide, with its periods per season: the number of
+# periods in the next larger calendar unit (a week of days, a year of months, a minute of seconds).
+OFFSET_PERIODS = {
+    "B": 5, "C": 5, "D": 7, "W": 52, "W-MON": 52,
+    "ME": 12, "SME": 24, "BME": 12, "CBME": 12, "MS": 12, "SMS": 24, "BMS": 12, "CBMS": 12,
+    "QE": 4, "QE-MAR": 4, "BQE": 4, "QS": 4, "BQS": 4,
+    "YE": 1, "BYE": 1, "YS": 1, "YS-JUL": 1, "BYS": 1,
+    "h": 24, "bh": 8, "cbh": 8, "min": 60, "s": 60, "ms": 1000, "us": 1000, "ns": 1000,
+}
+# The period aliases (PeriodIndex).
+PERIOD_PERIODS = {"B": 5, "D": 7, "W": 52, "W-MON": 52, "M": 12, "Q": 4, "Q-MAR": 4, "Y": 1,
+                  "h": 24, "min": 60, "s": 60, "ms": 1000, "us": 1000, "ns": 1000}
+
+
+def _known_alias(alias):
+    try:
+        pd.tseries.frequencies.to_offset(alias)
+    except ValueError:  # an older pandas spells it differently
+        return False
+    return True
+
+
+@pytest.mark.parametrize("alias", list(OFFSET_PERIODS))
+def test_seasonal_period_of_every_offset_alias(alias):
+    if not _known_alias(alias):
+        pytest.skip(f"this pandas has no offset alias {alias!r}")
+    index = pd.date_range("2001-01-01", periods=40, freq=alias)
+    assert seasonal_period_from_index(index) == OFFSET_PERIODS[alias]
+    # The same timestamps without a frequency: the inferred one gives the same period
+    # (pandas infers custom business offsets as plain ones, with the same period).
+    bare = pd.DatetimeIndex(list(index))
+    if pd.infer_freq(bare) is not None:
+        assert seasonal_period_from_index(bare) == OFFSET_PERIODS[alias]
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")  # Period with BDay freq is deprecated
+@pytest.mark.parametrize("alias", list(PERIOD_PERIODS))
+def test_seasonal_period_of_every_period_alias(alias):
+    index = pd.period_range("2001-01-01", periods=40, freq=alias)
+    assert seasonal_period_from_index(index) == PERIOD_PERIODS[alias]
+
+
+@pytest.mark.parametrize(("alias", "period"), [
+    ("2h", 12), ("15min", 4), ("3ME", 4), ("2W", 26), ("6MS", 2), ("2YE", 1), ("5h", None),
+    ("7min", None)])
+def test_seasonal_period_of_multiples(alias, period):
+    if not _known_alias(alias):
+        pytest.skip(f"this pandas has no offset alias {alias!r}")
+    # Two-hourly data have 12 periods a day; when the multiple does not divide the season,
+    # no calendar period is assumed (the forecaster then detects one from the data).
+    assert seasonal_period_from_index(pd.date_range("2001-01-01", periods=10, freq=alias)) \
+        == period
+
+
+def test_seasonal_period_of_business_hours_follows_their_opening_hours():
+    hours = pd.offsets.BusinessHour(start="09:00", end="12:00")
+    assert seasonal_period_from_index(pd.date_range("2001-01-01", periods=10, freq=hours)) == 3
+
+
 # --------------------------------------------------------------------------- pandas
 @pytest.mark.parametrize("index", ["period", "datetime"])
 def test_pandas_series_round_trip(index):

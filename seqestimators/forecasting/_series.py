@@ -7,7 +7,7 @@ import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import check_sequences
-from ._seasonality import index_freq, seasonal_period_from_index
+from ._seasonality import index_offset, seasonal_period_from_index
 
 __all__ = ["SeriesMixin", "future_index", "is_time_series"]
 
@@ -25,15 +25,12 @@ def future_index(index, n_steps):
     if isinstance(index, pd.PeriodIndex):
         return pd.period_range(index[-1] + 1, periods=n_steps, freq=index.freq,
                                name=index.name)
-    freq = index_freq(index)
-    if freq is None:
+    offset = index_offset(index)
+    if offset is None:
         raise ValueError(
             "The DatetimeIndex has no frequency and none can be inferred, so the future "
             "timestamps are unknown: give the series a regular index (e.g. .asfreq('MS')).")
-    start = index[-1] + pd.tseries.frequencies.to_offset(freq)
-    return pd.date_range(start, periods=n_steps, freq=freq, name=index.name)
-
-
+    return pd.date_range(index[-1] + offset, periods=n_steps, freq=offset, name=index.name)
 
 
 def _index_info(index):
@@ -41,9 +38,9 @@ def _index_info(index):
     if isinstance(index, pd.PeriodIndex):
         return {"kind": "period", "freq": index.freqstr, "end": str(index[-1]),
                 "name": index.name}
-    freq = index_freq(index)
-    if isinstance(index, pd.DatetimeIndex) and freq is not None:
-        return {"kind": "datetime", "freq": freq, "end": index[-1].isoformat(),
+    offset = index_offset(index)
+    if isinstance(index, pd.DatetimeIndex) and offset is not None:
+        return {"kind": "datetime", "freq": offset.freqstr, "end": index[-1].isoformat(),
                 "tz": None if index.tz is None else str(index.tz), "name": index.name}
     return None
 
