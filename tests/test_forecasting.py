@@ -259,6 +259,18 @@ def test_log_transform_needs_positive_values():
     assert est.transform_ is None and est.window_norm_ == "revin"
 
 
+def test_log_transform_of_ragged_series_reads_only_their_real_periods(airline):
+    # Ragged series are padded to a common length; the padding is not a value <= 0.
+    y = airline.to_numpy()
+    est = RNNForecaster(**FAST).fit([y[:120], y[:110]])
+    assert est.transform_ == "log"
+    est = RNNForecaster(transform="log", **FAST).fit([y[:120], y[:110]])
+    assert np.isfinite(est.history_[-1, "train_loss"])
+    assert all(np.isfinite(f).all() for f in est.forecast([y[:120], y[:110]], 4))
+    with pytest.raises(ValueError, match="transform='log'"):
+        RNNForecaster(transform="log", **FAST).fit([y[:120], np.r_[y[:109], 0.0]])
+
+
 def test_window_parameters_are_validated():
     y = _series(30)
     with pytest.raises(ValueError, match="training windows of 50 timesteps"):

@@ -21,6 +21,7 @@ from ._inference import InferenceMixin
 from ._scaling import (
     WINDOW_NORMS,
     check_positive,
+    log_targets,
     resolve_transform,
     scaling,
     transform_sequences,
@@ -344,7 +345,7 @@ default="inverse_sigmoid"
                                    type(self).__name__)
         if self.transform_ == "log":
             check_positive(targets, sequences, self.feedback_features_, type(self).__name__)
-            targets = np.log(targets)
+            targets = log_targets(targets, sequences)
             transform_sequences(sequences, self.feedback_features_, np.log)
         y = super()._encode_targets(targets, sequences, reset=reset, classes=classes)
         if reset:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["WINDOW_NORMS", "check_positive", "resolve_transform", "scaling",
+__all__ = ["WINDOW_NORMS", "check_positive", "log_targets", "resolve_transform", "scaling",
            "transform_sequences"]
 
 #: Normalizations of a training window by its own context (``RNNForecaster(window_norm=...)``).
@@ -86,16 +86,34 @@ def plain_scaling(values, mask, targets, feedback, residual):
     }
 
 
-def check_positive(targets, sequences, feedback, name):
-    values = sequences.values[..., feedback]
+def _strictly_positive(sequences, targets, feedback):
+    """Whether the fed-back features (and targets) are > 0 at every real timestep.
+
+    Padded timesteps are skipped: the zeros that pad ragged series are no values.
+    """
     mask = sequences.mask()
-    values = values if mask is None else values[mask]
-    bad = (targets is not None and np.any(np.asarray(targets) <= 0)) or np.any(values <= 0)
-    if bad:
+    fed = sequences.values[..., feedback]
+    arrays = [fed] if targets is None else [fed, np.asarray(targets)]
+    return all(bool(np.all((a if mask is None else a[mask]) > 0)) for a in arrays)
+
+
+def check_positive(targets, sequences, feedback, name):
+    """Refuse values <= 0 in the fed-back features or targets under ``transform="log"``."""
+    if not _strictly_positive(sequences, targets, feedback):
         raise ValueError(
             f"transform='log' forecasts the logarithm of the target, but the target (or the "
             f"fed-back features {np.asarray(feedback).tolist()}) holds values <= 0. Use "
             f"transform=None for series that are not strictly positive.")
+
+
+def log_targets(targets, sequences):
+    """The logarithm of per-timestep ``targets`` at real timesteps (padding stays 0)."""
+    out = np.asarray(targets, dtype=np.float64).copy()
+    mask = sequences.mask()
+    if mask is None:
+        return np.log(out)
+    out[mask] = np.log(out[mask])
+    return out
 
 
 def transform_sequences(sequences, feedback, fn):
@@ -119,10 +137,7 @@ def resolve_transform(transform, window_norm, sequences, targets, feedback, wind
     with the log (in log units a level is a factor) and ``"revin"`` otherwise.
     """
     if transform == "auto":
-        fed = sequences.values[..., feedback]
-        mask = sequences.mask()
-        positive = bool(np.all((fed if mask is None else fed[mask]) > 0)) and \
-            bool(np.all(np.asarray(targets) > 0))
+        positive = _strictly_positive(sequences, targets, feedback)
         transform = "log" if windows and positive else None
     if window_norm == "auto":
         window_norm = "mean" if transform == "log" else "revin"
