@@ -320,6 +320,60 @@ def test_forecast_scorer_scores_closed_loop_errors_in_a_search(airline):
     assert -1e9 < est.score(test) < 1
 
 
+@pytest.fixture(scope="module")
+def fitted_airline(airline):
+    return RNNForecaster(**FAST).fit(airline.iloc[:100])
+
+
+def test_forecast_scorer_aligns_the_scored_periods_by_their_index(airline, fitted_airline):
+    # TimeSeriesSplit(gap=2): the scored periods start 2 periods after the training series.
+    # The forecast runs through the gap and is compared with the periods scored, not shifted.
+    est, test = fitted_airline, airline.iloc[102:112]
+    path = est.forecast(airline.iloc[:100], 12)
+    assert path.index[2] == test.index[0]
+    rmse = np.sqrt(np.mean((path.iloc[2:].to_numpy() - test.to_numpy()) ** 2))
+    assert make_forecast_scorer()(est, test) == pytest.approx(-rmse)
+    # Periods in any order (a shuffled split) are matched one by one.
+    shuffled = test.iloc[[3, 0, 9, 5]]
+    err = path.loc[shuffled.index].to_numpy() - shuffled.to_numpy()
+    assert make_forecast_scorer("mae")(est, shuffled) == pytest.approx(-np.mean(np.abs(err)))
+    cv = TimeSeriesSplit(n_splits=2, test_size=12, gap=3)
+    search = GridSearchCV(RNNForecaster(**FAST), {"hidden_size": [8]}, cv=cv,
+                          scoring=make_forecast_scorer()).fit(airline.iloc[:80])
+    train, fold = next(iter(cv.split(airline.iloc[:80])))
+    fold_est = RNNForecaster(**FAST).fit(airline.iloc[train])
+    assert search.cv_results_["split0_test_score"][0] == pytest.approx(
+        make_forecast_scorer()(fold_est, airline.iloc[fold]))
+
+
+def test_forecast_scorer_refuses_periods_it_cannot_forecast(airline, fitted_airline):
+    est = fitted_airline
+    with pytest.raises(ValueError, match="after the end of the training series"):
+        est.score(airline.iloc[95:105])  # overlaps the training periods
+    with pytest.raises(ValueError, match="time index"):
+        est.score(airline.iloc[100:110].reset_index(drop=True))
+    with pytest.raises(ValueError, match="frequency"):
+        est.score(airline.iloc[100:110].asfreq("Q", how="end"))
+    frame = pd.DataFrame({"y": airline.to_numpy(), "x": np.arange(len(airline), dtype=float)},
+                         index=airline.index)
+    exo = RNNForecaster(target="y", **FAST).fit(frame.iloc[:100])
+    assert np.isfinite(exo.score(frame.iloc[100:110]))
+    with pytest.raises(ValueError, match="exogenous"):
+        exo.score(frame.iloc[102:110])  # the exogenous values of the gap are unknown
+
+
+def test_series_score_survives_dump_and_load(airline, fitted_airline, tmp_path):
+    from seqestimators import io
+
+    io.dump(fitted_airline, tmp_path / "model.safetensors")
+    loaded = io.load(tmp_path / "model.safetensors")
+    assert loaded.series_info_["targets"] == fitted_airline.series_info_["targets"]
+    test = airline.iloc[100:112]
+    assert loaded.score(test) == pytest.approx(fitted_airline.score(test))
+    assert make_forecast_scorer()(loaded, test) == pytest.approx(
+        make_forecast_scorer()(fitted_airline, test))
+
+
 def test_windowed_model_survives_dump_and_load(airline, tmp_path):
     from seqestimators import io
 

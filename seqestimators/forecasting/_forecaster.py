@@ -469,9 +469,10 @@ default="inverse_sigmoid"
 
         With ``y``: the coefficient of determination of the one-step-ahead predictions of the
         sequences ``X`` over all real timesteps. Without ``y`` (a model fitted on a series):
-        ``X`` holds the periods right after the training series (the test part of a
+        ``X`` holds periods after the training series (the test part of a
         :class:`~sklearn.model_selection.TimeSeriesSplit`), and the score is the R² of the
-        closed-loop forecast of those periods from the end of the training series.
+        closed-loop forecast of those periods from the end of the training series, matched
+        by their time index (see :func:`~seqestimators.forecasting.make_forecast_scorer`).
 
         Parameters
         ----------

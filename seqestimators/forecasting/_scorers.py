@@ -11,13 +11,20 @@ def make_forecast_scorer(metric="rmse"):
     """A scorer of closed-loop forecasts for ``GridSearchCV`` and the Optuna searches.
 
     ``scorer(estimator, X_test, y=None)`` forecasts, in closed loop, the periods of ``X_test``
-    (a Series/DataFrame on a time index, the periods right after those the estimator was
-    fitted on, as :class:`~sklearn.model_selection.TimeSeriesSplit` gives them) from the end of
-    the training series, and returns the negated error against their actual values (greater
-    is better, as scikit-learn's scorers). Pass it as ``scoring=`` with
+    (a Series/DataFrame on a time index, the periods after those the estimator was fitted on,
+    as :class:`~sklearn.model_selection.TimeSeriesSplit` gives them) from the end of the
+    training series, and returns the negated error against their actual values (greater is
+    better, as scikit-learn's scorers). Pass it as ``scoring=`` with
     ``cv=TimeSeriesSplit(n_splits=k, test_size=horizon)`` and fit the search on the series
     itself (``search.fit(series)``): every candidate is scored on the error of its forecast at
     the horizon, not on one-step-ahead R².
+
+    The forecast is matched with ``X_test`` period by period, by its time index: a gap after
+    the training series (``TimeSeriesSplit(gap=k)``) is forecast through, periods that do not
+    come after the training series (a shuffled split) or are not on its frequency are an
+    error, and so is a gap when the model has exogenous columns (their values in the gap are
+    unknown). A 1D array has no periods to check: its values must directly follow the
+    training values (``TimeSeriesSplit`` with ``gap=0``).
 
     Parameters
     ----------

@@ -189,7 +189,14 @@ class SeriesMixin:
         return results[0] if single else results
 
     def _forecast_from_fit(self, X_future):
-        """Forecast of the periods of ``X_future`` from the end of the training series."""
+        """Forecast of the periods of ``X_future`` from the end of the training series.
+
+        Returns ``(forecast, actual)``, arrays of shape ``(n_periods, n_targets)`` matched
+        period by period: on a time index, the periods of ``X_future`` are found on the
+        training series' frequency after its end (a gap, as ``TimeSeriesSplit(gap=k)`` leaves,
+        is forecast through; periods in any order are matched one by one). Arrays have no
+        periods to check: they are taken to follow the training series directly.
+        """
         check_is_fitted(self)
         info = getattr(self, "series_info_", None)
         if info is None or not info["single"]:
@@ -197,16 +204,55 @@ class SeriesMixin:
                 f"Scoring a forecast of the periods after the training data needs a "
                 f"{type(self).__name__} fitted on one series (fit(series) without y).")
         past = self._training_tail()
-        n_steps = len(X_future)
-        if info["pandas"]:
-            frame = X_future.to_frame() if isinstance(X_future, pd.Series) else X_future
-            exo = info["exogenous"]
-            forecast = self.forecast(past, n_steps, exogenous=frame[exo] if exo else None)
-            forecast = forecast.to_frame() if isinstance(forecast, pd.Series) else forecast
-            names = info["targets"]
-            return forecast[names].to_numpy(np.float64), frame[names].to_numpy(np.float64)
-        forecast = self.forecast(past, n_steps)
-        return forecast[:, None], np.asarray(X_future, dtype=np.float64).reshape(-1, 1)
+        if not info["pandas"]:
+            n_steps = len(X_future)
+            forecast = self.forecast(past, n_steps)
+            return forecast[:, None], np.asarray(X_future, dtype=np.float64).reshape(-1, 1)
+        frame = X_future.to_frame() if isinstance(X_future, pd.Series) else X_future
+        steps = self._steps_after(past.index, frame)
+        names, exo = info["targets"], info["exogenous"]
+        n_steps = int(steps.max()) + 1
+        if exo and not np.array_equal(np.sort(steps), np.arange(len(steps))):
+            raise ValueError(
+                f"The scored periods are not the {len(steps)} periods right after the training "
+                f"series, but {type(self).__name__} needs the exogenous columns {exo} of every "
+                "period it forecasts, including those in between: score the periods that "
+                "directly follow the training series (TimeSeriesSplit with gap=0).")
+        exogenous = None
+        if exo:
+            exogenous = frame[exo].iloc[np.argsort(steps)]
+        forecast = self.forecast(past, n_steps, exogenous=exogenous)
+        forecast = forecast.to_frame() if isinstance(forecast, pd.Series) else forecast
+        return (forecast[names].to_numpy(np.float64)[steps],
+                frame[names].to_numpy(np.float64))
+
+    def _steps_after(self, index, frame):
+        """Position of each period of ``frame`` among the periods after ``index`` (0: next)."""
+        name = type(self).__name__
+        if not is_time_series(frame):
+            raise ValueError(
+                f"{name} was fitted on a series on a time index: score it on the periods to "
+                "forecast, a Series or DataFrame on the same kind of time index (its periods "
+                "are matched with the forecast's), not on positions.")
+        periods = frame.index
+        try:
+            after = bool((periods > index[-1]).all())
+            future = future_index(index, len(periods))
+            while after and future[-1] < periods.max():
+                future = future_index(index, 2 * len(future))
+            steps = future.get_indexer(periods)
+        except (TypeError, ValueError):  # periods of another frequency or time zone
+            after, steps = True, np.array([-1])
+        if not after:
+            raise ValueError(
+                f"The scored periods must all come after the end of the training series "
+                f"({index[-1]}); got {periods.min()} to {periods.max()}. Score the periods "
+                "that follow the training data (TimeSeriesSplit, not a shuffled split).")
+        if (steps < 0).any():
+            raise ValueError(
+                f"The scored periods are not on the frequency of the training series "
+                f"({index.freqstr}, last period {index[-1]}); got {list(periods[:3])}...")
+        return steps
 
     def _training_tail(self):
         """The end of the training series, as it was given (a Series, DataFrame or array)."""
