@@ -282,3 +282,27 @@ def test_sklearn_api_checks(check):
     import sklearn.utils.estimator_checks as checks
 
     getattr(checks, check)("RNNForecaster", RNNForecaster(hidden_size=8, max_epochs=2))
+
+
+def _last_rows_held_out(n_valid):
+    def split(dataset, y=None, **fit_params):
+        n = len(dataset)
+        return (torch.utils.data.Subset(dataset, list(range(n - n_valid))),
+                torch.utils.data.Subset(dataset, list(range(n - n_valid, n))))
+    return split
+
+
+@pytest.mark.parametrize("windows", [False, True])
+def test_scaling_statistics_come_from_the_training_part_only(ball, windows):
+    # The held-out sequences are 100 times larger: none of their values may reach the
+    # standardization the network is built with.
+    X, y = (a.copy() for a in ball)
+    X[-4:] *= 100
+    y[-4:] *= 100
+    params = {**FAST, "max_epochs": 1, "context_length": 4 if windows else None, "horizon": 3}
+    held_out = RNNForecaster(train_split=_last_rows_held_out(4), **params).fit(X, y)
+    assert "valid_loss" in held_out.history_[-1]
+    alone = RNNForecaster(**params).fit(X[:-4], y[:-4])
+    assert held_out._scaling_.keys() == alone._scaling_.keys()
+    for key, value in alone._scaling_.items():
+        np.testing.assert_allclose(held_out._scaling_[key], value, rtol=1e-6, err_msg=key)

@@ -13,11 +13,11 @@ origin, forecasting the next ``horizon`` periods in closed loop, at several orig
 (:class:`~sklearn.model_selection.TimeSeriesSplit`), and returns one tidy row per origin and
 step. :func:`make_forecast_scorer` gives the searches the same closed-loop error.
 
-The package's files, one concern each: ``_forecaster`` (the estimator and its skorch hooks),
-``_series`` (pandas in and out), ``_inference`` (trailing-window predictions and closed
-loops), ``_windows``, ``_scaling`` (standardization, window norms, log transform),
-``_schedule`` (training modes, scheduled sampling), ``_feedback``, ``_seasonality``,
-``_backtest`` and ``_scorers``.
+The package's files, one concern each: ``_forecaster`` (the estimator: parameters and the
+fitted set-up), ``_training`` (skorch's training hooks), ``_inference`` (trailing-window
+predictions and closed loops), ``_series`` (pandas in and out), ``_windows``, ``_scaling``
+(standardization, window norms, log transform), ``_schedule`` (training modes, scheduled
+sampling), ``_feedback``, ``_seasonality``, ``_backtest`` and ``_scorers``.
 """
 
 from ._backtest import backtest

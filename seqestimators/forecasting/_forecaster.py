@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from numbers import Integral, Real
 
 import numpy as np
@@ -9,6 +10,7 @@ import torch
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from skorch import NeuralNetRegressor
+from torch.utils.data import Subset
 
 from .._batching import SequenceBatchIterator, SequenceDataset
 from ..estimators import _docs
@@ -26,9 +28,10 @@ from ._scaling import (
     scaling,
     transform_sequences,
 )
-from ._schedule import SCHEDULES, TRAINING_MODES, feedback_probability
+from ._schedule import SCHEDULES, TRAINING_MODES
 from ._series import SeriesMixin
-from ._windows import WindowBatchIterator, resolve_windows
+from ._training import TrainingMixin
+from ._windows import resolve_windows
 
 __all__ = ["RNNForecaster"]
 
@@ -36,8 +39,8 @@ _CELLS = ", ".join(f'"{name}"' for name in CELLS)
 _POLICIES = ", ".join(f'"{name}"' for name in STATE_POLICIES)
 
 
-class RNNForecaster(SeriesMixin, InferenceMixin, SequenceRegressorMixin, SequenceNetMixin,
-                    NeuralNetRegressor):
+class RNNForecaster(SeriesMixin, InferenceMixin, TrainingMixin, SequenceRegressorMixin,
+                    SequenceNetMixin, NeuralNetRegressor):
     __doc__ = f"""Recurrent regressor whose own previous prediction is fed back as an input.
 
     A NARX-style forecaster over a :class:`~seqestimators.networks.FeedbackNetwork`: the
@@ -123,10 +126,11 @@ default="inverse_sigmoid"
     standardize : bool, default=True
         Standardize every input feature and target inside the network with the mean and
         standard deviation of the data of the first ``fit`` / ``partial_fit`` call (over real
-        timesteps); the loss is computed on standardized targets. The feedback loop works in
-        the data's own units, so do not scale the feedback features outside the model (a
-        scaled feature would not match the fed-back prediction). For online learning from very
-        small chunks, scale the data beforehand and pass False.
+        timesteps of the training sequences, never of the validation ones); the loss is
+        computed on standardized targets. The feedback loop works in the data's own units, so
+        do not scale the feedback features outside the model (a scaled feature would not
+        match the fed-back prediction). For online learning from very small chunks, scale the
+        data beforehand and pass False.
     context_length : "auto", int or None, default="auto"
         Train on windows of ``context_length + horizon`` consecutive timesteps drawn from the
         sequences, at fresh random offsets every epoch, instead of on whole sequences: the
@@ -349,10 +353,42 @@ default="inverse_sigmoid"
             transform_sequences(sequences, self.feedback_features_, np.log)
         y = super()._encode_targets(targets, sequences, reset=reset, classes=classes)
         if reset:
-            self._scaling_ = scaling(sequences, targets, self.feedback_features_,
-                                     self.residual, self.context_length_, self.horizon_,
-                                     self.window_norm_)
+            # Statistics of the training part only: the validation data stay unseen.
+            rows = self._training_rows(sequences, y)
+            train = sequences if rows is None else replace(
+                sequences, values=sequences.values[rows],
+                lengths=None if sequences.lengths is None else sequences.lengths[rows])
+            self._scaling_ = scaling(train, targets if rows is None else targets[rows],
+                                     self.feedback_features_, self.residual,
+                                     self.context_length_, self.horizon_, self.window_norm_)
         return y
+
+    def _training_rows(self, sequences, y):
+        """Indices of the training sequences of this fit's validation split (None: all).
+
+        The split is drawn once, here, and :meth:`get_split_datasets` hands the same one to
+        skorch, so that the statistics and the training see the same sequences.
+        """
+        self._fit_split = None
+        dataset = self._make_dataset(sequences, y)
+        train, valid = super().get_split_datasets(dataset)
+        if valid is None or not all(isinstance(part, Subset) and part.dataset is dataset
+                                    for part in (train, valid)):
+            return None  # no split, or one of a kind that names no training rows
+        self._fit_split = (list(train.indices), list(valid.indices), len(dataset))
+        return np.asarray(self._fit_split[0])
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        """The internal train/validation split: the one drawn with the scaling statistics.
+
+        ``fit`` draws the split (see :class:`RNNRegressor`) before it builds the network,
+        whose standardization comes from the training sequences only; the epochs then train
+        and validate on that same split.
+        """
+        split = self.__dict__.pop("_fit_split", None)
+        if split is None or split[2] != len(X):
+            return super().get_split_datasets(X, y, **fit_params)
+        return Subset(X, split[0]), Subset(X, split[1])
 
     def _validate_X(self, X, *, reset):
         sequences = super()._validate_X(X, reset=reset)
@@ -396,72 +432,6 @@ default="inverse_sigmoid"
             self.series_info_["tail"] = self.series_info_["tail"][-self.context_length_:]
         return self
 
-
-    # ------------------------------------------------------------------ training
-    def _feedback_probability(self):
-        training = getattr(self, "training_", self.training)
-        if training == "teacher_forcing":
-            return 0.0
-        if training == "free_running":
-            return 1.0
-        epochs_done = max(len(self.history_) - 1, 0) if self.history_ is not None else 0
-        return feedback_probability(epochs_done, self.schedule, self.schedule_k)
-
-    def _objective_settled(self):
-        """Whether this epoch trained the final objective (scheduled sampling has arrived)."""
-        return self.training_ != "scheduled" or self.history[-1, "feedback_prob"] >= 0.99
-
-    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
-        super().on_epoch_begin(net, dataset_train=dataset_train, dataset_valid=dataset_valid,
-                               **kwargs)
-        self.history.record("feedback_prob", self._feedback_probability())
-
-    def get_iterator(self, dataset, training=False):
-        if training and self.context_length_ is not None and \
-                self.iterator_train is SequenceBatchIterator:
-            kwargs = self.get_params_for("iterator_train")
-            kwargs.setdefault("batch_size", self.batch_size)
-            per_epoch = self.windows_per_epoch
-            return WindowBatchIterator(
-                dataset, window_length=self.context_length_ + self.horizon_,
-                n_context=self.context_length_,
-                windows_per_epoch=None if per_epoch == "auto" else per_epoch, **kwargs)
-        return super().get_iterator(dataset, training=training)
-
-    def infer(self, x, **fit_params):
-        training = getattr(self, "training_", self.training)
-        if self.module_.training and "n_context" in x:
-            # A training window: its context is observed (and gives the window's level and
-            # scale), its horizon is forecast as `training` says.
-            n_context = int(x["n_context"].reshape(-1)[0])
-            x = {k: v for k, v in x.items() if k != "n_context"}
-            fit_params = {"feedback_prob": self._feedback_probability(),
-                          "n_observed": max(n_context, self.warmup_steps),
-                          "n_context": n_context, **fit_params}
-        elif self.module_.training and training != "teacher_forcing":
-            # The warm-up counts from the start of a sequence: a truncated-BPTT window starts
-            # "start" steps into it; a chunk that continues a carried stream starts past it.
-            start = int(x.get("start", 0))
-            if start > 0:
-                n_observed = max(self.warmup_steps - start, 0)
-            elif self.__dict__.get("_train_state") is not None:
-                n_observed = 0
-            else:
-                n_observed = self.warmup_steps
-            fit_params = {"feedback_prob": self._feedback_probability(),
-                          "n_observed": n_observed, **fit_params}
-        return super().infer(x, **fit_params)
-
-    def get_loss(self, y_pred, y_true, X=None, training=False):
-        if self.standardize:
-            # In units of the targets' (or changes') standard deviation.
-            scale = self._scaling_.get("loss_scale")
-            scale = self.module_.target_scale if scale is None else \
-                torch.as_tensor(scale, device=y_pred.device)
-            scale = scale.to(y_pred.dtype)
-            y_true = torch.as_tensor(y_true, device=y_pred.device).to(y_pred.dtype)
-            y_pred, y_true = y_pred / scale, y_true / scale
-        return super().get_loss(y_pred, y_true, X=X, training=training)
 
     # ------------------------------------------------------------------ scoring
     def score(self, X, y=None, sample_weight=None):
