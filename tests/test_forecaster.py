@@ -306,3 +306,22 @@ def test_scaling_statistics_come_from_the_training_part_only(ball, windows):
     assert held_out._scaling_.keys() == alone._scaling_.keys()
     for key, value in alone._scaling_.items():
         np.testing.assert_allclose(held_out._scaling_[key], value, rtol=1e-6, err_msg=key)
+
+
+def test_windowed_validation_reads_the_trailing_windows_that_predict_reads(ball):
+    # Validation must see what predict sees: every timestep's output from the window of its
+    # last context_length_ timesteps, never a later value (issue 17, defects 1 and 2).
+    X, y = ball
+    params = {**FAST, "max_epochs": 1, "context_length": 4, "horizon": 3, "transform": None}
+    est = RNNForecaster(train_split=_last_rows_held_out(4), **params).fit(X, y)
+    Xv, yv = X[-4:], y[-4:]
+    target = torch.from_numpy(yv[..., None])
+    step = est.validation_step(({"X": torch.from_numpy(Xv)}, target))
+    later = Xv.copy()
+    later[:, 8:] *= 3
+    moved = est.validation_step(({"X": torch.from_numpy(later)}, target))
+    torch.testing.assert_close(moved["y_pred"][:, :8], step["y_pred"][:, :8])
+    np.testing.assert_allclose(step["y_pred"][..., 0].numpy(), est.predict(Xv), rtol=1e-5,
+                               atol=1e-6)
+    # The recorded validation score is the score of those predictions.
+    assert est.history_[-1, "valid_r2"] == pytest.approx(est.score(Xv, yv), rel=1e-5)

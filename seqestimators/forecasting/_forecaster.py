@@ -203,8 +203,10 @@ default="inverse_sigmoid"
     Notes
     -----
     Validation losses and scores (``train_split``) are one-step-ahead, with teacher forcing,
-    whatever ``training`` is. The model is always causal (no ``bidirectional``) and predicts
-    one value per timestep (``output="sequence"``).
+    whatever ``training`` is; a model trained on windows validates as it predicts, each
+    timestep from the window of its last ``context_length_`` timesteps, so that the loss that
+    drives early stopping never reads a later value. The model is always causal (no
+    ``bidirectional``) and predicts one value per timestep (``output="sequence"``).
 
     References
     ----------

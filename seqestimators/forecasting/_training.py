@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import torch
+from skorch.utils import to_tensor
 
 from .._batching import SequenceBatchIterator
 from ._schedule import feedback_probability
-from ._windows import WindowBatchIterator
+from ._windows import WindowBatchIterator, trailing_windows
 
 __all__ = ["TrainingMixin"]
 
@@ -46,6 +47,11 @@ class TrainingMixin:
 
     def infer(self, x, **fit_params):
         training = getattr(self, "training_", self.training)
+        if not self.module_.training and "n_context" not in x and \
+                getattr(self, "context_length_", None) is not None:
+            # Validation of a model trained on windows: as predict, each timestep's output
+            # comes from the window of its last context_length_ timesteps.
+            return self._infer_trailing(x, **fit_params)
         if self.module_.training and "n_context" in x:
             # A training window: its context is observed (and gives the window's level and
             # scale), its horizon is forecast as `training` says.
@@ -78,3 +84,34 @@ class TrainingMixin:
             y_true = torch.as_tensor(y_true, device=y_pred.device).to(y_pred.dtype)
             y_pred, y_true = y_pred / scale, y_true / scale
         return super().get_loss(y_pred, y_true, X=X, training=training)
+
+    def _infer_trailing(self, x, **fit_params):
+        """Outputs ``(n_samples, n_timesteps, n_targets)``, each from its trailing window."""
+        x = to_tensor(x, device=self.device)
+        X = x["X"]
+        windows, lengths, rows, steps = trailing_windows(X, x.get("lengths"),
+                                                         self.context_length_)
+        size = max(int(self.predict_batch_size), 1)
+        last = []
+        for start in range(0, len(lengths), size):
+            part, n = windows[start:start + size], lengths[start:start + size]
+            full = bool((n == part.shape[1]).all())
+            out = super().infer({"X": part, "lengths": None if full else n}, **fit_params)
+            last.append(out[torch.arange(len(n), device=out.device), n - 1])
+        last = torch.cat(last)
+        outputs = last.new_zeros(X.shape[0], X.shape[1], last.shape[-1])
+        outputs[rows, steps] = last
+        return outputs
+
+    def _score_outputs(self, outputs, dataset):
+        # The per-epoch validation score reads the trailing windows too (see ``infer``).
+        if getattr(self, "context_length_", None) is not None:
+            if self.module_.training:
+                self.module_.eval()
+            with torch.inference_mode():
+                batch = {"X": dataset.X}
+                if dataset.lengths is not None:
+                    batch["lengths"] = dataset.lengths
+                outputs = self._infer_trailing(batch)
+            outputs = outputs.float().cpu().numpy()
+        return super()._score_outputs(outputs, dataset)

@@ -9,7 +9,7 @@ from .._batching import resolve_dataset
 from ._seasonality import detect_seasonal_period
 
 __all__ = ["TrailingWindows", "WindowBatchIterator", "auto_context", "auto_horizon", "last_steps",
-           "resolve_windows", "window_views"]
+           "resolve_windows", "trailing_windows", "window_views"]
 
 #: A few long series: fewer sequences than this fraction of a batch are cut into windows.
 AUTO_WINDOW_MIN_LENGTH = 1.5
@@ -141,6 +141,38 @@ def window_views(values, lengths, n_context):
     windows[np.arange(width)[None, :] >= window_lengths[:, None]] = 0
     return windows, window_lengths
 
+
+
+def trailing_windows(X, lengths, n_context):
+    """:func:`window_views` on a torch batch: every real timestep's trailing window.
+
+    Parameters
+    ----------
+    X : Tensor of shape (n_samples, n_timesteps, n_features)
+    lengths : Tensor of shape (n_samples,) or None
+    n_context : int
+
+    Returns
+    -------
+    windows : Tensor of shape (n_windows, min(n_context, n_timesteps), n_features)
+        Left-aligned, zero after their length, in the order of the real timesteps.
+    window_lengths, rows, steps : Tensor of shape (n_windows,)
+        Each window's length, and the sequence and timestep it ends at.
+    """
+    n_samples, n_timesteps = X.shape[:2]
+    device = X.device
+    width = min(int(n_context), n_timesteps)
+    lengths = torch.full((n_samples,), n_timesteps, device=device) if lengths is None \
+        else torch.as_tensor(lengths, device=device)
+    real = torch.arange(n_timesteps, device=device)[None, :] < lengths[:, None]
+    rows, steps = real.nonzero(as_tuple=True)
+    starts = (steps - width + 1).clamp(min=0)
+    window_lengths = steps - starts + 1
+    offsets = torch.arange(width, device=device)
+    index = (starts[:, None] + offsets[None, :]).clamp(max=n_timesteps - 1)
+    windows = X[rows[:, None], index]
+    padding = offsets[None, :] >= window_lengths[:, None]
+    return windows.masked_fill(padding[..., None], 0), window_lengths, rows, steps
 
 
 def auto_horizon(period):
