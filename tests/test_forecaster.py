@@ -282,3 +282,46 @@ def test_sklearn_api_checks(check):
     import sklearn.utils.estimator_checks as checks
 
     getattr(checks, check)("RNNForecaster", RNNForecaster(hidden_size=8, max_epochs=2))
+
+
+def _last_rows_held_out(n_valid):
+    def split(dataset, y=None, **fit_params):
+        n = len(dataset)
+        return (torch.utils.data.Subset(dataset, list(range(n - n_valid))),
+                torch.utils.data.Subset(dataset, list(range(n - n_valid, n))))
+    return split
+
+
+@pytest.mark.parametrize("windows", [False, True])
+def test_scaling_statistics_come_from_the_training_part_only(ball, windows):
+    # The held-out sequences are 100 times larger: none of their values may reach the
+    # standardization the network is built with.
+    X, y = (a.copy() for a in ball)
+    X[-4:] *= 100
+    y[-4:] *= 100
+    params = {**FAST, "max_epochs": 1, "context_length": 4 if windows else None, "horizon": 3}
+    held_out = RNNForecaster(train_split=_last_rows_held_out(4), **params).fit(X, y)
+    assert "valid_loss" in held_out.history_[-1]
+    alone = RNNForecaster(**params).fit(X[:-4], y[:-4])
+    assert held_out._scaling_.keys() == alone._scaling_.keys()
+    for key, value in alone._scaling_.items():
+        np.testing.assert_allclose(held_out._scaling_[key], value, rtol=1e-6, err_msg=key)
+
+
+def test_windowed_validation_reads_the_trailing_windows_that_predict_reads(ball):
+    # Validation must see what predict sees: every timestep's output from the window of its
+    # last context_length_ timesteps, never a later value (issue 17, defects 1 and 2).
+    X, y = ball
+    params = {**FAST, "max_epochs": 1, "context_length": 4, "horizon": 3, "transform": None}
+    est = RNNForecaster(train_split=_last_rows_held_out(4), **params).fit(X, y)
+    Xv, yv = X[-4:], y[-4:]
+    target = torch.from_numpy(yv[..., None])
+    step = est.validation_step(({"X": torch.from_numpy(Xv)}, target))
+    later = Xv.copy()
+    later[:, 8:] *= 3
+    moved = est.validation_step(({"X": torch.from_numpy(later)}, target))
+    torch.testing.assert_close(moved["y_pred"][:, :8], step["y_pred"][:, :8])
+    np.testing.assert_allclose(step["y_pred"][..., 0].numpy(), est.predict(Xv), rtol=1e-5,
+                               atol=1e-6)
+    # The recorded validation score is the score of those predictions.
+    assert est.history_[-1, "valid_r2"] == pytest.approx(est.score(Xv, yv), rel=1e-5)

@@ -146,6 +146,65 @@ def test_seasonal_period_from_index_and_data():
     assert detect_seasonal_period(np.random.default_rng(1).normal(size=80).cumsum()) == 1
 
 
+# Every offset alias of pandas' time series guide, with its periods per season: the number of
+# periods in the next larger calendar unit (a week of days, a year of months, a minute of seconds).
+OFFSET_PERIODS = {
+    "B": 5, "C": 5, "D": 7, "W": 52, "W-MON": 52,
+    "ME": 12, "SME": 24, "BME": 12, "CBME": 12, "MS": 12, "SMS": 24, "BMS": 12, "CBMS": 12,
+    "QE": 4, "QE-MAR": 4, "BQE": 4, "QS": 4, "BQS": 4,
+    "YE": 1, "BYE": 1, "YS": 1, "YS-JUL": 1, "BYS": 1,
+    "h": 24, "bh": 8, "cbh": 8, "min": 60, "s": 60, "ms": 1000, "us": 1000, "ns": 1000,
+}
+# The period aliases (PeriodIndex).
+PERIOD_PERIODS = {"B": 5, "D": 7, "W": 52, "W-MON": 52, "M": 12, "Q": 4, "Q-MAR": 4, "Y": 1,
+                  "h": 24, "min": 60, "s": 60, "ms": 1000, "us": 1000, "ns": 1000}
+
+
+def _known_alias(alias):
+    try:
+        pd.tseries.frequencies.to_offset(alias)
+    except ValueError:  # an older pandas spells it differently
+        return False
+    return True
+
+
+@pytest.mark.parametrize("alias", list(OFFSET_PERIODS))
+def test_seasonal_period_of_every_offset_alias(alias):
+    if not _known_alias(alias):
+        pytest.skip(f"this pandas has no offset alias {alias!r}")
+    index = pd.date_range("2001-01-01", periods=40, freq=alias)
+    assert seasonal_period_from_index(index) == OFFSET_PERIODS[alias]
+    # The same timestamps without a frequency: the inferred one gives the same period
+    # (pandas infers custom business offsets as plain ones, with the same period).
+    bare = pd.DatetimeIndex(list(index))
+    if pd.infer_freq(bare) is not None:
+        assert seasonal_period_from_index(bare) == OFFSET_PERIODS[alias]
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")  # Period with BDay freq is deprecated
+@pytest.mark.parametrize("alias", list(PERIOD_PERIODS))
+def test_seasonal_period_of_every_period_alias(alias):
+    index = pd.period_range("2001-01-01", periods=40, freq=alias)
+    assert seasonal_period_from_index(index) == PERIOD_PERIODS[alias]
+
+
+@pytest.mark.parametrize(("alias", "period"), [
+    ("2h", 12), ("15min", 4), ("3ME", 4), ("2W", 26), ("6MS", 2), ("2YE", 1), ("5h", None),
+    ("7min", None)])
+def test_seasonal_period_of_multiples(alias, period):
+    if not _known_alias(alias):
+        pytest.skip(f"this pandas has no offset alias {alias!r}")
+    # Two-hourly data have 12 periods a day; when the multiple does not divide the season,
+    # no calendar period is assumed (the forecaster then detects one from the data).
+    assert seasonal_period_from_index(pd.date_range("2001-01-01", periods=10, freq=alias)) \
+        == period
+
+
+def test_seasonal_period_of_business_hours_follows_their_opening_hours():
+    hours = pd.offsets.BusinessHour(start="09:00", end="12:00")
+    assert seasonal_period_from_index(pd.date_range("2001-01-01", periods=10, freq=hours)) == 3
+
+
 # --------------------------------------------------------------------------- pandas
 @pytest.mark.parametrize("index", ["period", "datetime"])
 def test_pandas_series_round_trip(index):
@@ -202,6 +261,18 @@ def test_log_transform_needs_positive_values():
     assert est.transform_ is None and est.window_norm_ == "revin"
 
 
+def test_log_transform_of_ragged_series_reads_only_their_real_periods(airline):
+    # Ragged series are padded to a common length; the padding is not a value <= 0.
+    y = airline.to_numpy()
+    est = RNNForecaster(**FAST).fit([y[:120], y[:110]])
+    assert est.transform_ == "log"
+    est = RNNForecaster(transform="log", **FAST).fit([y[:120], y[:110]])
+    assert np.isfinite(est.history_[-1, "train_loss"])
+    assert all(np.isfinite(f).all() for f in est.forecast([y[:120], y[:110]], 4))
+    with pytest.raises(ValueError, match="transform='log'"):
+        RNNForecaster(transform="log", **FAST).fit([y[:120], np.r_[y[:109], 0.0]])
+
+
 def test_window_parameters_are_validated():
     y = _series(30)
     with pytest.raises(ValueError, match="training windows of 50 timesteps"):
@@ -251,6 +322,60 @@ def test_forecast_scorer_scores_closed_loop_errors_in_a_search(airline):
     assert -1e9 < est.score(test) < 1
 
 
+@pytest.fixture(scope="module")
+def fitted_airline(airline):
+    return RNNForecaster(**FAST).fit(airline.iloc[:100])
+
+
+def test_forecast_scorer_aligns_the_scored_periods_by_their_index(airline, fitted_airline):
+    # TimeSeriesSplit(gap=2): the scored periods start 2 periods after the training series.
+    # The forecast runs through the gap and is compared with the periods scored, not shifted.
+    est, test = fitted_airline, airline.iloc[102:112]
+    path = est.forecast(airline.iloc[:100], 12)
+    assert path.index[2] == test.index[0]
+    rmse = np.sqrt(np.mean((path.iloc[2:].to_numpy() - test.to_numpy()) ** 2))
+    assert make_forecast_scorer()(est, test) == pytest.approx(-rmse)
+    # Periods in any order (a shuffled split) are matched one by one.
+    shuffled = test.iloc[[3, 0, 9, 5]]
+    err = path.loc[shuffled.index].to_numpy() - shuffled.to_numpy()
+    assert make_forecast_scorer("mae")(est, shuffled) == pytest.approx(-np.mean(np.abs(err)))
+    cv = TimeSeriesSplit(n_splits=2, test_size=12, gap=3)
+    search = GridSearchCV(RNNForecaster(**FAST), {"hidden_size": [8]}, cv=cv,
+                          scoring=make_forecast_scorer()).fit(airline.iloc[:80])
+    train, fold = next(iter(cv.split(airline.iloc[:80])))
+    fold_est = RNNForecaster(**FAST).fit(airline.iloc[train])
+    assert search.cv_results_["split0_test_score"][0] == pytest.approx(
+        make_forecast_scorer()(fold_est, airline.iloc[fold]))
+
+
+def test_forecast_scorer_refuses_periods_it_cannot_forecast(airline, fitted_airline):
+    est = fitted_airline
+    with pytest.raises(ValueError, match="after the end of the training series"):
+        est.score(airline.iloc[95:105])  # overlaps the training periods
+    with pytest.raises(ValueError, match="time index"):
+        est.score(airline.iloc[100:110].reset_index(drop=True))
+    with pytest.raises(ValueError, match="frequency"):
+        est.score(airline.iloc[100:110].asfreq("Q", how="end"))
+    frame = pd.DataFrame({"y": airline.to_numpy(), "x": np.arange(len(airline), dtype=float)},
+                         index=airline.index)
+    exo = RNNForecaster(target="y", **FAST).fit(frame.iloc[:100])
+    assert np.isfinite(exo.score(frame.iloc[100:110]))
+    with pytest.raises(ValueError, match="exogenous"):
+        exo.score(frame.iloc[102:110])  # the exogenous values of the gap are unknown
+
+
+def test_series_score_survives_dump_and_load(airline, fitted_airline, tmp_path):
+    from seqestimators import io
+
+    io.dump(fitted_airline, tmp_path / "model.safetensors")
+    loaded = io.load(tmp_path / "model.safetensors")
+    assert loaded.series_info_["targets"] == fitted_airline.series_info_["targets"]
+    test = airline.iloc[100:112]
+    assert loaded.score(test) == pytest.approx(fitted_airline.score(test))
+    assert make_forecast_scorer()(loaded, test) == pytest.approx(
+        make_forecast_scorer()(fitted_airline, test))
+
+
 def test_windowed_model_survives_dump_and_load(airline, tmp_path):
     from seqestimators import io
 
@@ -273,3 +398,19 @@ def test_forecast_scorer_in_an_optuna_search(airline):
         pruning=False, random_state=0)
     assert search.best_params_["hidden_size"] in (4, 8)
     assert np.isfinite(search.best_score_) and search.best_score_ < 0
+
+
+def test_public_paths_of_the_forecasting_package():
+    import seqestimators
+    import seqestimators.estimators as estimators
+    import seqestimators.forecasting as forecasting
+
+    assert seqestimators.RNNForecaster is forecasting.RNNForecaster is RNNForecaster
+    # Compatibility aliases: the forecaster sits a layer above the estimators.
+    assert estimators.RNNForecaster is forecasting.RNNForecaster
+    assert estimators.feedback_probability is forecasting.feedback_probability
+    assert {"RNNForecaster", "feedback_probability"} <= set(estimators.__all__)
+    for name in forecasting.__all__:
+        assert getattr(forecasting, name).__module__.startswith("seqestimators.forecasting.")
+    with pytest.raises(AttributeError):
+        estimators.NotAnEstimator  # noqa: B018

@@ -6,10 +6,11 @@ inference, skorch hooks), :class:`SequenceClassifierMixin` and :class:`SequenceR
 (targets, losses, predictions and scores of each task), and :func:`resolve_device`.
 """
 
+from importlib import import_module
+
 from ._base import SequenceNetMixin
 from ._classifier import SequenceClassifierMixin
 from ._device import resolve_device
-from ._forecaster import RNNForecaster, feedback_probability
 from ._memoryless import MemorylessClassifier, MemorylessRegressor
 from ._recurrent import RNNClassifier, RNNRegressor
 from ._regressor import SequenceRegressorMixin
@@ -26,3 +27,13 @@ __all__ = [
     "feedback_probability",
     "resolve_device",
 ]
+
+# Compatibility aliases: the forecaster lives in seqestimators.forecasting, a layer above the
+# estimators, so it is imported on first use (PEP 562) rather than here.
+_FORECASTING = ("RNNForecaster", "feedback_probability")
+
+
+def __getattr__(name):
+    if name in _FORECASTING:
+        return getattr(import_module("seqestimators.forecasting"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

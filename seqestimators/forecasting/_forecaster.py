@@ -1,0 +1,466 @@
+"""RNNForecaster: a recurrent regressor whose own previous prediction is fed back as an input."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import Interval, StrOptions
+from skorch import NeuralNetRegressor
+from torch.utils.data import Subset
+
+from .._batching import SequenceBatchIterator, SequenceDataset
+from ..estimators import _docs
+from ..estimators._base import SequenceNetMixin
+from ..estimators._regressor import SequenceRegressorMixin
+from ..networks import CELLS, FeedbackNetwork
+from ..state import STATE_POLICIES
+from ._feedback import resolve_feedback, warn_inconsistent_feedback
+from ._inference import InferenceMixin
+from ._scaling import (
+    WINDOW_NORMS,
+    check_positive,
+    log_targets,
+    resolve_transform,
+    scaling,
+    transform_sequences,
+)
+from ._schedule import SCHEDULES, TRAINING_MODES
+from ._series import SeriesMixin
+from ._training import TrainingMixin
+from ._windows import resolve_windows
+
+__all__ = ["RNNForecaster"]
+
+_CELLS = ", ".join(f'"{name}"' for name in CELLS)
+_POLICIES = ", ".join(f'"{name}"' for name in STATE_POLICIES)
+
+
+class RNNForecaster(SeriesMixin, InferenceMixin, TrainingMixin, SequenceRegressorMixin,
+                    SequenceNetMixin, NeuralNetRegressor):
+    __doc__ = f"""Recurrent regressor whose own previous prediction is fed back as an input.
+
+    A NARX-style forecaster over a :class:`~seqestimators.networks.FeedbackNetwork`: the
+    prediction for timestep ``t - 1`` estimates some input features of timestep ``t`` (the
+    *feedback* features), so that the model can run in closed loop with :meth:`forecast`, each
+    prediction becoming the next input. ``y`` has one value per timestep (or several, one per
+    feedback feature) and ``X[:, t, feedback]`` holds ``y[:, t - 1]``: for a thrown ball
+    ``X[t] = height[t]`` and ``y[t] = height[t + 1]``; for a degradation curve the features are
+    temperature, humidity (exogenous) and the previous durability (the feedback), and ``y[t]``
+    the durability.
+
+    ``training`` decides what the network reads in the feedback features during training:
+    the observed values (teacher forcing: fast, but the model never sees its own errors, the
+    *exposure bias* of closed-loop forecasts), its own previous predictions with gradients
+    flowing through them (free running: trains the closed loop itself), or its own predictions
+    with a probability that rises over the epochs (scheduled sampling, Bengio et al. 2015).
+    ``predict`` and ``score`` are one-step-ahead, on ``X`` as observed.
+
+    A real series is one long sequence: ``fit(series)`` (a pandas Series or DataFrame on a
+    time index, or a 1D array) learns it from many windows, each normalized by its own
+    context, and ``forecast(series, n)`` returns the next ``n`` periods on their own index;
+    :func:`~seqestimators.forecasting.backtest` scores forecasts at several origins.
+
+    Parameters
+    ----------
+    cell : {{{_CELLS}}}, default="lstm"
+        Recurrent cell type, a name in ``seqestimators.networks.CELLS``.
+    hidden_size : int, default=32
+        Hidden units per layer.
+    num_layers : int, default=1
+        Number of stacked recurrent layers.
+    dropout : float, default=0.0
+        Dropout between stacked layers, as in :class:`torch.nn.LSTM` (needs ``num_layers > 1``).
+    state_policy : {{{_POLICIES}}}, default="reset"
+        Initial hidden state of each batch (see :class:`RNNRegressor`). Under ``"carry"`` the
+        carried state includes the last prediction, so that the feedback loop continues from
+        one chunk of a stream to the next.
+    tbptt_steps : int, default=None
+        Truncated backpropagation through time over windows of this many timesteps; the state
+        and, when feeding back, the last prediction are carried from window to window.
+    feedback : "auto", int or list of int, default="auto"
+        Index of the input feature that receives the prediction of each target
+        (``len(feedback) == n_targets``); the other features are exogenous and must be given
+        for the future in :meth:`forecast`. ``"auto"``: every feature, when ``X`` has as many
+        features as ``y`` has targets (a purely autoregressive model); otherwise the indices
+        must be given.
+    training : {{"auto", "teacher_forcing", "free_running", "scheduled"}}, default="auto"
+        What the feedback features hold during training: the observed values, the model's
+        previous predictions, or the predictions with probability ``p`` (drawn independently
+        for every sequence and timestep) given by ``schedule``. Free running and scheduled
+        sampling step through time one timestep at a time (slower than teacher forcing).
+        On training windows they apply to each window's horizon, after its observed context.
+        ``"auto"``: free running on windows, teacher forcing on whole sequences.
+    schedule : {{"linear", "exponential", "inverse_sigmoid"}} or callable, \
+default="inverse_sigmoid"
+        Scheduled sampling's probability ``p`` of feeding back the prediction, from the
+        number ``i`` of epochs completed (the training history counts across ``partial_fit``
+        calls): ``"linear"``: ``p = min(1, i / k)``; ``"exponential"``: ``p = 1 - k ** i``;
+        ``"inverse_sigmoid"``: ``p = 1 - k / (k + exp(i / k))``, with ``k = schedule_k``. A
+        callable ``schedule(i) -> p`` is used as is. ``p = 1`` is free running. Each epoch's
+        ``p`` is recorded in ``history_`` as ``"feedback_prob"``. See
+        :func:`~seqestimators.forecasting.feedback_probability`.
+    schedule_k : float, default=10.0
+        The schedule's parameter: epochs to reach free running (``"linear"``, ``k > 0``), the
+        decay per epoch of the teacher-forcing probability (``"exponential"``, ``0 < k < 1``),
+        or the inverse sigmoid's time scale (``k >= 1``; ``p = 0.5`` after ``k log k``
+        epochs).
+    warmup_steps : int, default=1
+        Leading timesteps of every training sequence whose feedback features always hold the
+        observed values (the observed prefix a forecast starts from; the first timestep has no
+        previous prediction anyway). For the thrown ball, 3: velocity shows only after a few
+        heights.
+    residual : bool, default=True
+        Predict each target as its feedback feature plus a learned change (``y[t] =
+        X[t, feedback] + f(...)``) rather than from scratch: right when the target moves
+        little per timestep, as trajectories and decay curves do.
+    input_changes : bool, default=True
+        Let the network also read the change of each feedback feature since the previous
+        timestep (``X[t, feedback] - X[t - 1, feedback]``, 0 at the first timestep). A
+        recurrent layer struggles to compute such small differences of large values
+        precisely, and closed-loop forecasts amplify every imprecision: with the last
+        change as an input a thrown ball's next height is a linear function of the inputs.
+    standardize : bool, default=True
+        Standardize every input feature and target inside the network with the mean and
+        standard deviation of the data of the first ``fit`` / ``partial_fit`` call (over real
+        timesteps of the training sequences, never of the validation ones); the loss is
+        computed on standardized targets. The feedback loop works in the data's own units, so
+        do not scale the feedback features outside the model (a scaled feature would not
+        match the fed-back prediction). For online learning from very small chunks, scale the
+        data beforehand and pass False.
+    context_length : "auto", int or None, default="auto"
+        Train on windows of ``context_length + horizon`` consecutive timesteps drawn from the
+        sequences, at fresh random offsets every epoch, instead of on whole sequences: the
+        model reads each window's first ``context_length`` timesteps as observed and forecasts
+        the ``horizon`` after them (in closed loop with ``training="auto"``), the way it will
+        forecast a real series (darts' ``input_chunk_length``, neuralforecast's
+        ``input_size``). Predictions and forecasts then read the last ``context_length``
+        timesteps of each sequence. None: whole sequences. ``"auto"``: ``max(3 m, 8)``
+        timesteps, ``m`` the seasonal period, when the data are a few long series (at most a
+        quarter of a batch of sequences, the longest holding 1.5 windows), else None.
+    horizon : "auto" or int, default="auto"
+        Closed-loop timesteps at the end of each training window; ``"auto"``: ``max(2 m, 6)``.
+    windows_per_epoch : "auto" or int, default="auto"
+        Windows drawn per epoch; ``"auto"``: every distinct window once, in a fresh order.
+    window_norm : {{"auto", "revin", "mean"}} or None, default="auto"
+        Normalization of each window by its own observed context, undone at the output
+        (reversible instance normalization, Kim et al., ICLR 2022): ``"revin"`` subtracts the
+        context's mean of the fed-back features and divides by their standard deviation,
+        ``"mean"`` only subtracts the mean; the network learns patterns, not levels, and
+        forecasts levels it has never seen. ``"auto"``: ``"mean"`` with the log transform
+        (a level in log units is a factor), ``"revin"`` otherwise; only with windows.
+    transform : {{"auto", "log"}} or None, default="auto"
+        ``"log"``: learn and forecast the logarithm of the target (the fed-back features),
+        for series whose season and growth are multiplicative; forecasts are mapped back.
+        ``"auto"``: log on windows of a strictly positive target, None otherwise.
+    seasonal_period : "auto" or int, default="auto"
+        Timesteps per season ``m``: from the frequency of a pandas time index (12 for months,
+        4 for quarters, ...), else from the autocorrelation of the differenced longest
+        sequence (1 when there is no clear season); see
+        :func:`~seqestimators.forecasting.detect_seasonal_period`.
+    seasonal_inputs : "auto" or bool, default="auto"
+        Let the network also read, at every timestep, the change of the fed-back feature one
+        season before the value it predicts (what a seasonal naive forecast repeats); in
+        closed loop it comes from the model's own forecast. ``"auto"``: on windows, when
+        ``m > 1``.
+    target : str, int, list or None, default=None
+        For ``fit(frame)`` on a DataFrame: the column(s) forecast and fed back; the other
+        columns are exogenous inputs (their future values are given to :meth:`forecast`).
+        None: every column is a target.
+    accumulate_steps : int, default=1
+        Optimizer step after this many batches (or ``tbptt_steps`` windows), on the mean of
+        their gradients: gradient accumulation, e.g. for one-step chunks of a stream.
+    {_docs.TRAINING_PARAMS.format(max_epochs=1000, lr=0.01, criterion="torch.nn.MSELoss",
+                                  valid_score="valid_r2")}
+
+    Attributes
+    ----------
+    feedback_features_ : ndarray of shape (n_targets,)
+        Index of the input feature that receives each target's prediction.
+    exogenous_features_ : ndarray of shape (n_exogenous,)
+        Indices of the other input features, given for the future in :meth:`forecast`.
+    n_targets_ : int
+        Number of targets per timestep.
+    context_length_, horizon_ : int or None
+        The training windows' context and horizon (None: whole sequences).
+    seasonal_period_ : int
+        The seasonal period used.
+    training_, transform_, window_norm_, seasonal_inputs_ : str, None or bool
+        The resolved ``training``, ``transform``, ``window_norm`` and ``seasonal_inputs``.
+    series_info_ : dict or None
+        Fitted on series (``fit(series)``): their target and exogenous columns, seasonal
+        period, and the end of the last series (its values and time index), from which
+        :meth:`score` forecasts the periods that follow; None when fitted on sequences.
+    {_docs.FITTED_ATTRIBUTES}
+
+    See Also
+    --------
+    RNNRegressor : The same recurrent network without output feedback.
+
+    Notes
+    -----
+    Validation losses and scores (``train_split``) are one-step-ahead, with teacher forcing,
+    whatever ``training`` is; a model trained on windows validates as it predicts, each
+    timestep from the window of its last ``context_length_`` timesteps, so that the loss that
+    drives early stopping never reads a later value. The model is always causal (no
+    ``bidirectional``) and predicts one value per timestep (``output="sequence"``).
+
+    References
+    ----------
+    S. Bengio, O. Vinyals, N. Jaitly and N. Shazeer, "Scheduled sampling for sequence
+    prediction with recurrent neural networks", NeurIPS 2015.
+
+    T. Kim, J. Kim, Y. Tae, C. Park, J.-H. Choi and J. Choo, "Reversible instance
+    normalization for accurate time-series forecasting against distribution shift",
+    ICLR 2022.
+
+    Examples
+    --------
+    >>> from seqestimators import RNNForecaster
+    >>> from seqestimators.datasets import make_ball_trajectory
+    >>> X, y = make_ball_trajectory(64, 30, random_state=0, return_X_y=True)
+    >>> est = RNNForecaster(hidden_size=16, max_epochs=20, random_state=0).fit(X, y)
+    >>> est.predict(X).shape
+    (64, 30)
+    >>> est.forecast(X[:, :3], 10).shape
+    (64, 10)
+
+    A real series, learned from windows:
+
+    >>> from seqestimators.datasets import load_airline
+    >>> y = load_airline().series
+    >>> est = RNNForecaster(max_epochs=2, random_state=0).fit(y.iloc[:-12])
+    >>> est.context_length_, est.horizon_, est.transform_
+    (36, 24, 'log')
+    >>> est.forecast(y.iloc[:-12], 12).index[[0, -1]].astype(str).tolist()
+    ['1960-01', '1960-12']
+    """
+
+    module = FeedbackNetwork
+    # Read by the shared code: a forecaster predicts one value per timestep.
+    output = "sequence"
+
+    _parameter_constraints = {
+        **SequenceNetMixin._parameter_constraints,
+        "feedback": [StrOptions({"auto"}), Interval(Integral, 0, None, closed="left"),
+                     "array-like"],
+        "training": [StrOptions({"auto", *TRAINING_MODES})],
+        "schedule": [StrOptions(set(SCHEDULES)), callable],
+        "schedule_k": [Interval(Real, 0, None, closed="neither")],
+        "warmup_steps": [Interval(Integral, 1, None, closed="left")],
+        "residual": ["boolean"],
+        "input_changes": ["boolean"],
+        "standardize": ["boolean"],
+        "context_length": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left"),
+                           None],
+        "horizon": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "windows_per_epoch": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "window_norm": [StrOptions({"auto", *WINDOW_NORMS}), None],
+        "transform": [StrOptions({"auto", "log"}), None],
+        "seasonal_period": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "seasonal_inputs": [StrOptions({"auto"}), "boolean"],
+        "target": [str, Integral, list, None],
+    }
+
+    def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, dropout=0.0,
+                 state_policy="reset", tbptt_steps=None, feedback="auto", training="auto",
+                 schedule="inverse_sigmoid", schedule_k=10.0, warmup_steps=1, residual=True,
+                 input_changes=True, standardize=True, context_length="auto", horizon="auto",
+                 windows_per_epoch="auto", window_norm="auto", transform="auto",
+                 seasonal_period="auto", seasonal_inputs="auto", target=None,
+                 accumulate_steps=1, max_epochs=1000,
+                 n_iter_no_change=10, tol=1e-4, early_stopping=False, validation_fraction=0.1,
+                 lr=0.01, predict_batch_size=256, batch_size=32, optimizer=torch.optim.Adam,
+                 criterion=torch.nn.MSELoss, train_split=None, callbacks=None,
+                 iterator_train=SequenceBatchIterator, iterator_valid=SequenceBatchIterator,
+                 dataset=SequenceDataset, predict_nonlinearity="auto", warm_start=False,
+                 verbose=0, device="cpu", compile=False, use_caching="auto",
+                 torch_load_kwargs=None, random_state=None, num_threads=1, **kwargs):
+        self._store_params(locals())
+
+    # ------------------------------------------------------------------ parameters
+    def _check_params(self):
+        super()._check_params()
+        if self.training == "scheduled" and not callable(self.schedule):
+            k = self.schedule_k
+            if self.schedule == "exponential" and not k < 1:
+                raise ValueError(
+                    "The 'schedule_k' parameter of RNNForecaster must be a float in the range "
+                    f"(0, 1) when schedule='exponential'. Got {k!r} instead.")
+            if self.schedule == "inverse_sigmoid" and not k >= 1:
+                raise ValueError(
+                    "The 'schedule_k' parameter of RNNForecaster must be a float in the range "
+                    f"[1, inf) when schedule='inverse_sigmoid'. Got {k!r} instead.")
+        explicit = isinstance(self.context_length, Integral)
+        if explicit and (self._state_policy.carries or self.tbptt_steps is not None):
+            raise ValueError(
+                "context_length trains on windows drawn at random offsets, each from a fresh "
+                "state, but state_policy='carry' and tbptt_steps learn one stream in order. "
+                "Use context_length=None (or 'auto') with them.")
+        if self.window_norm in WINDOW_NORMS and self.context_length is None:
+            raise ValueError(
+                f"window_norm={self.window_norm!r} normalizes each training window by its own "
+                "context, so it needs windows: pass context_length='auto' or an int, or "
+                "window_norm=None.")
+
+    def _module_kwargs(self):
+        kwargs = {
+            "input_size": self.input_size_,
+            "output_size": self.n_targets_,
+            "feedback": [int(i) for i in self.feedback_features_],
+            "cell": self.cell,
+            "hidden_size": self.hidden_size,
+            "num_layers": self.num_layers,
+            "dropout": self.dropout,
+            "learned_initial_state": self._state_policy.learned_initial_state,
+            "residual": self.residual,
+            "input_changes": self.input_changes,
+            "instance_norm": self.window_norm_,
+            "seasonal_lag": self.seasonal_period_ if self.seasonal_inputs_ else 0,
+        }
+        if self.standardize:
+            kwargs.update({k: v for k, v in self._scaling_.items() if k != "loss_scale"})
+        return kwargs
+
+
+    # ------------------------------------------------------------------ data
+    def _encode_targets(self, targets, sequences, *, reset, classes=None):
+        if reset:
+            # The fitted set-up, in one place: feedback, windows, transform, then scaling.
+            if not self._fitting_to_convergence:  # partial_fit learns sequences only
+                self.series_info_ = None
+            info = self.series_info_
+            feedback = resolve_feedback(
+                self.feedback, sequences, targets, type(self).__name__,
+                n_series_targets=None if info is None else info["n_targets"])
+            self.feedback_features_ = feedback
+            self.exogenous_features_ = np.setdiff1d(np.arange(sequences.n_features), feedback)
+            windows = resolve_windows(
+                self.get_params(deep=False), sequences, feedback,
+                period=None if info is None else info["period"],
+                sequential=self._state_policy.carries or self.tbptt_steps is not None)
+            self.transform_, windows["window_norm_"] = resolve_transform(
+                self.transform, windows["window_norm_"], sequences, targets, feedback,
+                windows["context_length_"] is not None)
+            for name, value in windows.items():
+                setattr(self, name, value)
+        warn_inconsistent_feedback(sequences, targets, self.feedback_features_,
+                                   type(self).__name__)
+        if self.transform_ == "log":
+            check_positive(targets, sequences, self.feedback_features_, type(self).__name__)
+            targets = log_targets(targets, sequences)
+            transform_sequences(sequences, self.feedback_features_, np.log)
+        y = super()._encode_targets(targets, sequences, reset=reset, classes=classes)
+        if reset:
+            # Statistics of the training part only: the validation data stay unseen.
+            rows = self._training_rows(sequences, y)
+            train = sequences if rows is None else replace(
+                sequences, values=sequences.values[rows],
+                lengths=None if sequences.lengths is None else sequences.lengths[rows])
+            self._scaling_ = scaling(train, targets if rows is None else targets[rows],
+                                     self.feedback_features_, self.residual,
+                                     self.context_length_, self.horizon_, self.window_norm_)
+        return y
+
+    def _training_rows(self, sequences, y):
+        """Indices of the training sequences of this fit's validation split (None: all).
+
+        The split is drawn once, here, and :meth:`get_split_datasets` hands the same one to
+        skorch, so that the statistics and the training see the same sequences.
+        """
+        self._fit_split = None
+        dataset = self._make_dataset(sequences, y)
+        train, valid = super().get_split_datasets(dataset)
+        if valid is None or not all(isinstance(part, Subset) and part.dataset is dataset
+                                    for part in (train, valid)):
+            return None  # no split, or one of a kind that names no training rows
+        self._fit_split = (list(train.indices), list(valid.indices), len(dataset))
+        return np.asarray(self._fit_split[0])
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        """The internal train/validation split: the one drawn with the scaling statistics.
+
+        ``fit`` draws the split (see :class:`RNNRegressor`) before it builds the network,
+        whose standardization comes from the training sequences only; the epochs then train
+        and validate on that same split.
+        """
+        split = self.__dict__.pop("_fit_split", None)
+        if split is None or split[2] != len(X):
+            return super().get_split_datasets(X, y, **fit_params)
+        return Subset(X, split[0]), Subset(X, split[1])
+
+    def _validate_X(self, X, *, reset):
+        sequences = super()._validate_X(X, reset=reset)
+        if not reset and getattr(self, "transform_", None) == "log":
+            check_positive(None, sequences, self.feedback_features_, type(self).__name__)
+            transform_sequences(sequences, self.feedback_features_, np.log)
+        return sequences
+
+    def fit(self, X, y=None, **fit_params):
+        """Train on sequences ``X`` and targets ``y``, or on one or several series ``X``.
+
+        With ``y``, ``X`` and ``y`` are sequences and per-timestep targets, as for every
+        estimator of the package (``X[:, t, feedback]`` holds ``y[:, t - 1]``). Without ``y``,
+        ``X`` is the series itself: a pandas Series or DataFrame on a ``PeriodIndex`` or
+        ``DatetimeIndex``, a 1D array, or a list of them (ragged lengths allowed); the value at
+        period ``t`` is the input of the target at ``t + 1``. The columns named by ``target``
+        (all of them when None) are forecast and fed back; the other columns are exogenous
+        inputs. A few long series are learned from windows (see ``context_length``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features), list, DataFrame or Series
+            Training sequences, or the series to learn (with ``y=None``).
+        y : array-like or list of arrays, default=None
+            Per-timestep targets of the sequences; None when ``X`` is a series.
+        **fit_params : dict
+            Passed on to the module's ``forward`` and to ``train_split``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        if y is None:
+            self.series_info_, X, y = self._series_to_sequences(X)
+        else:
+            self.series_info_ = None
+        super().fit(X, y, **fit_params)
+        if self.series_info_ is not None and self.context_length_ is not None:
+            # Forecasts read the last context_length_ periods only.
+            self.series_info_["tail"] = self.series_info_["tail"][-self.context_length_:]
+        return self
+
+
+    # ------------------------------------------------------------------ scoring
+    def score(self, X, y=None, sample_weight=None):
+        """R² of one-step predictions, or of a closed-loop forecast for a series.
+
+        With ``y``: the coefficient of determination of the one-step-ahead predictions of the
+        sequences ``X`` over all real timesteps. Without ``y`` (a model fitted on a series):
+        ``X`` holds periods after the training series (the test part of a
+        :class:`~sklearn.model_selection.TimeSeriesSplit`), and the score is the R² of the
+        closed-loop forecast of those periods from the end of the training series, matched
+        by their time index (see :func:`~seqestimators.forecasting.make_forecast_scorer`).
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or Series
+            Test sequences, or the periods following the training series.
+        y : array-like or list of arrays, default=None
+            True values of the sequences; None for a series.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence (with ``y`` only).
+
+        Returns
+        -------
+        score : float
+        """
+        if y is not None:
+            return super().score(X, y, sample_weight=sample_weight)
+        forecast, actual = self._forecast_from_fit(X)
+        return float(r2_score(actual, forecast))
+

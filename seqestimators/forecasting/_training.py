@@ -1,0 +1,117 @@
+"""Training of the forecaster: what the fed-back features hold, windows, and the loss."""
+
+from __future__ import annotations
+
+import torch
+from skorch.utils import to_tensor
+
+from .._batching import SequenceBatchIterator
+from ._schedule import feedback_probability
+from ._windows import WindowBatchIterator, trailing_windows
+
+__all__ = ["TrainingMixin"]
+
+
+class TrainingMixin:
+    """skorch's training hooks of :class:`RNNForecaster`: schedule, windows, inference, loss."""
+
+    def _feedback_probability(self):
+        training = getattr(self, "training_", self.training)
+        if training == "teacher_forcing":
+            return 0.0
+        if training == "free_running":
+            return 1.0
+        epochs_done = max(len(self.history_) - 1, 0) if self.history_ is not None else 0
+        return feedback_probability(epochs_done, self.schedule, self.schedule_k)
+
+    def _objective_settled(self):
+        """Whether this epoch trained the final objective (scheduled sampling has arrived)."""
+        return self.training_ != "scheduled" or self.history[-1, "feedback_prob"] >= 0.99
+
+    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        super().on_epoch_begin(net, dataset_train=dataset_train, dataset_valid=dataset_valid,
+                               **kwargs)
+        self.history.record("feedback_prob", self._feedback_probability())
+
+    def get_iterator(self, dataset, training=False):
+        if training and self.context_length_ is not None and \
+                self.iterator_train is SequenceBatchIterator:
+            kwargs = self.get_params_for("iterator_train")
+            kwargs.setdefault("batch_size", self.batch_size)
+            per_epoch = self.windows_per_epoch
+            return WindowBatchIterator(
+                dataset, window_length=self.context_length_ + self.horizon_,
+                n_context=self.context_length_,
+                windows_per_epoch=None if per_epoch == "auto" else per_epoch, **kwargs)
+        return super().get_iterator(dataset, training=training)
+
+    def infer(self, x, **fit_params):
+        training = getattr(self, "training_", self.training)
+        if not self.module_.training and "n_context" not in x and \
+                getattr(self, "context_length_", None) is not None:
+            # Validation of a model trained on windows: as predict, each timestep's output
+            # comes from the window of its last context_length_ timesteps.
+            return self._infer_trailing(x, **fit_params)
+        if self.module_.training and "n_context" in x:
+            # A training window: its context is observed (and gives the window's level and
+            # scale), its horizon is forecast as `training` says.
+            n_context = int(x["n_context"].reshape(-1)[0])
+            x = {k: v for k, v in x.items() if k != "n_context"}
+            fit_params = {"feedback_prob": self._feedback_probability(),
+                          "n_observed": max(n_context, self.warmup_steps),
+                          "n_context": n_context, **fit_params}
+        elif self.module_.training and training != "teacher_forcing":
+            # The warm-up counts from the start of a sequence: a truncated-BPTT window starts
+            # "start" steps into it; a chunk that continues a carried stream starts past it.
+            start = int(x.get("start", 0))
+            if start > 0:
+                n_observed = max(self.warmup_steps - start, 0)
+            elif self.__dict__.get("_train_state") is not None:
+                n_observed = 0
+            else:
+                n_observed = self.warmup_steps
+            fit_params = {"feedback_prob": self._feedback_probability(),
+                          "n_observed": n_observed, **fit_params}
+        return super().infer(x, **fit_params)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        if self.standardize:
+            # In units of the targets' (or changes') standard deviation.
+            scale = self._scaling_.get("loss_scale")
+            scale = self.module_.target_scale if scale is None else \
+                torch.as_tensor(scale, device=y_pred.device)
+            scale = scale.to(y_pred.dtype)
+            y_true = torch.as_tensor(y_true, device=y_pred.device).to(y_pred.dtype)
+            y_pred, y_true = y_pred / scale, y_true / scale
+        return super().get_loss(y_pred, y_true, X=X, training=training)
+
+    def _infer_trailing(self, x, **fit_params):
+        """Outputs ``(n_samples, n_timesteps, n_targets)``, each from its trailing window."""
+        x = to_tensor(x, device=self.device)
+        X = x["X"]
+        windows, lengths, rows, steps = trailing_windows(X, x.get("lengths"),
+                                                         self.context_length_)
+        size = max(int(self.predict_batch_size), 1)
+        last = []
+        for start in range(0, len(lengths), size):
+            part, n = windows[start:start + size], lengths[start:start + size]
+            full = bool((n == part.shape[1]).all())
+            out = super().infer({"X": part, "lengths": None if full else n}, **fit_params)
+            last.append(out[torch.arange(len(n), device=out.device), n - 1])
+        last = torch.cat(last)
+        outputs = last.new_zeros(X.shape[0], X.shape[1], last.shape[-1])
+        outputs[rows, steps] = last
+        return outputs
+
+    def _score_outputs(self, outputs, dataset):
+        # The per-epoch validation score reads the trailing windows too (see ``infer``).
+        if getattr(self, "context_length_", None) is not None:
+            if self.module_.training:
+                self.module_.eval()
+            with torch.inference_mode():
+                batch = {"X": dataset.X}
+                if dataset.lengths is not None:
+                    batch["lengths"] = dataset.lengths
+                outputs = self._infer_trailing(batch)
+            outputs = outputs.float().cpu().numpy()
+        return super()._score_outputs(outputs, dataset)

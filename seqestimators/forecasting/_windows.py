@@ -1,0 +1,270 @@
+"""Training windows drawn from long series, and the trailing windows that predictions read."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from .._batching import resolve_dataset
+from ._seasonality import detect_seasonal_period
+
+__all__ = ["TrailingWindows", "WindowBatchIterator", "auto_context", "auto_horizon", "last_steps",
+           "resolve_windows", "trailing_windows", "window_views"]
+
+#: A few long series: fewer sequences than this fraction of a batch are cut into windows.
+AUTO_WINDOW_MIN_LENGTH = 1.5
+
+
+class WindowBatchIterator:
+    """Mini-batches of windows drawn from long sequences, at fresh offsets every pass.
+
+    Every pass (epoch) draws ``windows_per_epoch`` windows of ``window_length`` consecutive
+    timesteps among all the windows that fit inside a sequence (ragged sequences: inside its
+    real timesteps; a sequence shorter than a window gives none), with torch's global
+    generator (the estimators seed it from ``random_state``), and yields them in batches of
+    ``batch_size``. Each batch tells the network how many leading timesteps are its context
+    (``"n_context"``): the observed part of the window, from which its level and scale are
+    measured (one entry per window); the timesteps after it are the horizon, forecast in closed loop when the
+    estimator trains that way.
+
+    Parameters
+    ----------
+    dataset : SequenceDataset or torch.utils.data.Subset of one
+        Long sequences ``X (n_series, n_timesteps, n_features)`` and per-timestep targets.
+    window_length : int
+        Timesteps per window (context and horizon).
+    n_context : int
+        Leading timesteps of each window that are its observed context.
+    windows_per_epoch : int or None, default=None
+        Windows per pass; None: as many as there are distinct windows, every one of them once
+        in a fresh random order. A number above that draws offsets with replacement.
+    batch_size : int, default=32
+        Windows per batch; ``-1``: all the windows of a pass in one batch.
+    shuffle : bool, default=True
+        Ignored (windows are always drawn at random); accepted because the estimators pass it.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from seqestimators._batching import SequenceDataset
+    >>> from seqestimators.forecasting import WindowBatchIterator
+    >>> X = torch.arange(20.0).reshape(1, 20, 1)
+    >>> it = WindowBatchIterator(SequenceDataset(X, None, X[..., 0] + 1), window_length=8,
+    ...                          n_context=5, batch_size=4)
+    >>> len(it.starts), len(it)
+    (13, 4)
+    >>> Xi, yi = next(iter(it))
+    >>> Xi["X"].shape, yi.shape, Xi["n_context"].tolist()
+    (torch.Size([4, 8, 1]), torch.Size([4, 8]), [5, 5, 5, 5])
+    """
+
+    def __init__(self, dataset, window_length, n_context, windows_per_epoch=None,
+                 batch_size=32, shuffle=True):
+        self.dataset = resolve_dataset(dataset)
+        self.window_length = int(window_length)
+        self.n_context = int(n_context)
+        self.windows_per_epoch = windows_per_epoch
+        lengths = self.dataset.lengths
+        n_series, n_timesteps = self.dataset.X.shape[:2]
+        lengths = torch.full((n_series,), n_timesteps) if lengths is None else lengths.cpu()
+        series, starts = [], []
+        for i, length in enumerate(lengths.tolist()):
+            n = int(length) - self.window_length + 1
+            if n > 0:
+                series.append(torch.full((n,), i, dtype=torch.long))
+                starts.append(torch.arange(n))
+        if not starts:
+            raise ValueError(
+                f"No sequence holds a window of {self.window_length} timesteps (the longest has "
+                f"{int(lengths.max())}): pass a shorter context_length or horizon."
+            )
+        self.series = torch.cat(series)
+        self.starts = torch.cat(starts)
+        size = len(self.starts) if windows_per_epoch is None else int(windows_per_epoch)
+        self.n_windows = size
+        self.batch_size = size if int(batch_size) == -1 else int(batch_size)
+
+    def __len__(self):
+        return -(-self.n_windows // self.batch_size)
+
+    def _draw(self):
+        n_valid = len(self.starts)
+        if self.n_windows <= n_valid:
+            return torch.randperm(n_valid)[:self.n_windows]
+        return torch.randint(n_valid, (self.n_windows,))
+
+    def __iter__(self):
+        data = self.dataset
+        device = data.X.device
+        offsets = torch.arange(self.window_length, device=device)
+        chosen = self._draw().to(device)
+        series, starts = self.series.to(device), self.starts.to(device)
+        for begin in range(0, self.n_windows, self.batch_size):
+            pick = chosen[begin:begin + self.batch_size]
+            rows = series[pick][:, None]
+            steps = starts[pick][:, None] + offsets[None, :]
+            # One entry per window (skorch measures a batch by the length of each value).
+            n_context = torch.full((len(pick),), self.n_context, dtype=torch.long,
+                                   device=device)
+            Xi = {"X": data.X[rows, steps], "n_context": n_context}
+            yield Xi, data.y[rows, steps]
+
+
+def window_views(values, lengths, n_context):
+    """Every timestep's trailing window of at most ``n_context`` steps, left-aligned.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_samples, n_timesteps, n_features)
+    lengths : ndarray of shape (n_samples,)
+    n_context : int
+
+    Returns
+    -------
+    windows : ndarray of shape (sum(lengths), min(n_context, n_timesteps), n_features)
+        Window ``j`` ends with its timestep and is padded with zeros after its length.
+    window_lengths : ndarray of shape (sum(lengths),)
+    """
+    n_samples, n_timesteps, n_features = values.shape
+    width = min(int(n_context), n_timesteps)
+    padded = np.concatenate([values, np.zeros((n_samples, width, n_features), values.dtype)],
+                            axis=1)
+    rows, ends = [], []
+    for i, length in enumerate(lengths):
+        rows.append(np.full(int(length), i))
+        ends.append(np.arange(int(length)))
+    rows, ends = np.concatenate(rows), np.concatenate(ends)
+    starts = np.maximum(ends - width + 1, 0)
+    window_lengths = ends - starts + 1
+    index = starts[:, None] + np.arange(width)[None, :]
+    windows = padded[rows[:, None], index]
+    windows[np.arange(width)[None, :] >= window_lengths[:, None]] = 0
+    return windows, window_lengths
+
+
+
+def trailing_windows(X, lengths, n_context):
+    """:func:`window_views` on a torch batch: every real timestep's trailing window.
+
+    Parameters
+    ----------
+    X : Tensor of shape (n_samples, n_timesteps, n_features)
+    lengths : Tensor of shape (n_samples,) or None
+    n_context : int
+
+    Returns
+    -------
+    windows : Tensor of shape (n_windows, min(n_context, n_timesteps), n_features)
+        Left-aligned, zero after their length, in the order of the real timesteps.
+    window_lengths, rows, steps : Tensor of shape (n_windows,)
+        Each window's length, and the sequence and timestep it ends at.
+    """
+    n_samples, n_timesteps = X.shape[:2]
+    device = X.device
+    width = min(int(n_context), n_timesteps)
+    lengths = torch.full((n_samples,), n_timesteps, device=device) if lengths is None \
+        else torch.as_tensor(lengths, device=device)
+    real = torch.arange(n_timesteps, device=device)[None, :] < lengths[:, None]
+    rows, steps = real.nonzero(as_tuple=True)
+    starts = (steps - width + 1).clamp(min=0)
+    window_lengths = steps - starts + 1
+    offsets = torch.arange(width, device=device)
+    index = (starts[:, None] + offsets[None, :]).clamp(max=n_timesteps - 1)
+    windows = X[rows[:, None], index]
+    padding = offsets[None, :] >= window_lengths[:, None]
+    return windows.masked_fill(padding[..., None], 0), window_lengths, rows, steps
+
+
+def auto_horizon(period):
+    """Closed-loop steps per training window: two seasons, at least 6 steps."""
+    return max(2 * period, 6)
+
+
+def auto_context(period):
+    """Observed steps per training window: three seasons, at least 8 steps."""
+    return max(3 * period, 8)
+
+
+def last_steps(values, lengths, n):
+    """The last ``n`` real timesteps of every sequence, left-aligned (and their lengths)."""
+    width = min(int(n), values.shape[1])
+    starts = np.maximum(lengths - width, 0)
+    new_lengths = lengths - starts
+    index = np.minimum(starts[:, None] + np.arange(width)[None, :], values.shape[1] - 1)
+    cropped = values[np.arange(len(values))[:, None], index]
+    cropped[np.arange(width)[None, :] >= new_lengths[:, None]] = 0
+    if bool((new_lengths == width).all()):
+        return np.ascontiguousarray(cropped), None
+    return np.ascontiguousarray(cropped), new_lengths.astype(np.int64)
+
+
+class TrailingWindows:
+    """Sequences-like holder of trailing windows, for ``_make_dataset``."""
+
+    def __init__(self, values, lengths):
+        self.values = values
+        self.lengths = None if bool((lengths == values.shape[1]).all()) else \
+            lengths.astype(np.int64)
+
+
+def resolve_windows(params, sequences, feedback, *, period=None, sequential=False):
+    """The fitted window set-up: seasonal period, context, horizon, normalization, mode.
+
+    Parameters
+    ----------
+    params : dict
+        The forecaster's parameters (``get_params(deep=False)``).
+    sequences : Sequences
+        The training sequences.
+    feedback : ndarray of int
+        ``feedback_features_``; the season is detected on the first one.
+    period : int, default=None
+        The seasonal period of the training series' time index, when known.
+    sequential : bool, default=False
+        Whether training runs one stream in order (carried state or truncated BPTT), which
+        windows drawn at random offsets cannot do.
+
+    Returns
+    -------
+    fitted : dict
+        ``seasonal_period_``, ``context_length_``, ``horizon_``, ``window_norm_`` (still
+        ``"auto"`` until the transform is known), ``training_`` and ``seasonal_inputs_``.
+    """
+    lengths = sequences.true_lengths()
+    longest = int(lengths.argmax())
+    m = params["seasonal_period"]
+    if m == "auto":
+        m = period
+        if m is None:
+            values = sequences.values[longest, :int(lengths[longest])]
+            m = detect_seasonal_period(values[:, feedback[0]]) if len(values) >= 8 else 1
+    m = int(m)
+    horizon = auto_horizon(m) if params["horizon"] == "auto" else int(params["horizon"])
+    context = params["context_length"]
+    if context == "auto":
+        context = auto_context(m)
+        batch_size = params["batch_size"]
+        few = sequences.n_samples * 4 <= max(batch_size, 1) or \
+            (batch_size == -1 and sequences.n_samples <= 8)
+        long_enough = lengths.max() >= AUTO_WINDOW_MIN_LENGTH * (context + horizon)
+        if not (few and long_enough) or sequential:
+            context = None
+    if context is not None and lengths.max() < context + horizon:
+        raise ValueError(
+            f"context_length={context} and horizon={horizon} make training windows of "
+            f"{context + horizon} timesteps, but the longest sequence has "
+            f"{int(lengths.max())}: pass shorter ones.")
+    training = params["training"]
+    if training == "auto":
+        training = "free_running" if context is not None else "teacher_forcing"
+    seasonal = params["seasonal_inputs"]
+    if seasonal == "auto":
+        seasonal = context is not None
+    return {
+        "seasonal_period_": m,
+        "context_length_": None if context is None else int(context),
+        "horizon_": None if context is None else int(horizon),
+        "window_norm_": params["window_norm"] if context is not None else None,
+        "training_": training,
+        "seasonal_inputs_": bool(seasonal) and m > 1,
+    }
