@@ -137,11 +137,12 @@ def add_task_argument(sub):
                      help=f"the built-in task: {task_help()}")
 
 
-def add_data_options(sub):
-    """How the task's data are generated."""
+def add_data_options(sub, fresh_data=True):
+    """How the task's data are generated (``fresh_data``: and the fresh test sequences)."""
     sub.add_argument("--n-samples", type=positive_int, default=256, metavar="N",
-                     help="training sequences (default: %(default)s); a quarter as many "
-                     "fresh ones (at least 8) are generated for the prediction plot")
+                     help="training sequences (default: %(default)s)" + (
+                         "; a quarter as many fresh ones (at least 8) are generated for the "
+                         "prediction plot" if fresh_data else ""))
     sub.add_argument("--n-timesteps", type=positive_int, default=None, metavar="T",
                      help="sequence length, for tasks whose generator takes n_timesteps "
                      "(default: the task's own)")
@@ -150,7 +151,7 @@ def add_data_options(sub):
                      "max_onset=25 for burst (repeatable)")
 
 
-def add_training_options(sub):
+def add_training_options(sub, fresh_data=True):
     """How each model trains, and the seed."""
     sub.add_argument("--max-epochs", type=positive_int, default=10, metavar="E",
                      help="training epochs per fit (default: %(default)s)")
@@ -161,8 +162,10 @@ def add_training_options(sub):
     sub.add_argument("--device", default="cpu",
                      help="torch device: cpu, cuda, cuda:N or auto (default: %(default)s)")
     sub.add_argument("--seed", type=int, default=0, metavar="S",
-                     help="seed of the data, the models and the sampler (default: "
-                     "%(default)s); the fresh test data use S+1")
+                     help=("seed of the data, the models and the sampler (default: "
+                           "%(default)s); the fresh test data use S+1" if fresh_data else
+                           "seed of the data, the models and the diagnosis (default: "
+                           "%(default)s)"))
 
 
 def add_search_options(sub, kind):

@@ -51,8 +51,8 @@ def add_parser(subparsers):
     diag.add_argument("--hidden-sizes", dest="hidden_size", type=positive_int,
                       help=argparse.SUPPRESS)
     diag.add_argument("--policies", dest="policy", type=policy, help=argparse.SUPPRESS)
-    add_data_options(diag)
-    add_training_options(diag)
+    add_data_options(diag, fresh_data=False)
+    add_training_options(diag, fresh_data=False)
     diag.add_argument("--chunk-length", type=positive_int, default=None, metavar="L",
                       help="learn online: partial_fit on chunks of L timesteps")
     diag.add_argument("--tbptt-steps", type=positive_int, default=None, metavar="K",
