@@ -7,7 +7,7 @@ import torch
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from seqestimators import RNNForecaster
-from seqestimators._batching import SequenceDataset
+from seqestimators.data import SequenceDataset
 from seqestimators.datasets import load_airline, load_uschange, make_ball_trajectory
 from seqestimators.forecasting import (
     WindowBatchIterator,

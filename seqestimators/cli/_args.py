@@ -117,7 +117,7 @@ def task_param(text):
 
 def check_device(parser, device):
     """Exit with a usage error when the torch device is not available here."""
-    from ..estimators._base import resolve_device  # not exported by seqestimators.estimators
+    from ..estimators import resolve_device
 
     try:
         resolve_device(device)

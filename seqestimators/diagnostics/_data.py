@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier
 
-from .._validation import check_sequence_targets, check_sequences
+from ..data import check_sequence_targets, check_sequences
 from ..sequences import pad_sequences, unpad_sequences
 
 

@@ -7,7 +7,7 @@ from skorch import NeuralNetClassifier, NeuralNetRegressor
 
 from ..data import SequenceBatchIterator, SequenceDataset
 from ..networks import MemorylessNetwork
-from . import _docs
+from . import docstrings as _docs
 from ._base import SequenceNetMixin
 from ._classifier import SequenceClassifierMixin
 from ._constraints import MEMORYLESS_CONSTRAINTS

@@ -12,10 +12,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from skorch import NeuralNetRegressor
 from torch.utils.data import Subset
 
-from .._batching import SequenceBatchIterator, SequenceDataset
-from ..estimators import _docs
-from ..estimators._base import SequenceNetMixin
-from ..estimators._regressor import SequenceRegressorMixin
+from ..data import SequenceBatchIterator, SequenceDataset
+from ..estimators import docstrings as _docs
+from ..estimators import SequenceNetMixin
+from ..estimators import SequenceRegressorMixin
 from ..networks import CELLS, FeedbackNetwork
 from ..state import STATE_POLICIES
 from ._feedback import resolve_feedback, warn_inconsistent_feedback

@@ -9,7 +9,7 @@ import torch
 from sklearn.utils import check_array, check_scalar
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import check_sequences
+from ..data import check_sequences
 from ..sequences import unpad_sequences
 from ..state import map_state
 from ._scaling import check_positive, transform_sequences

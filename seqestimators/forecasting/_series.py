@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import check_sequences
+from ..data import check_sequences
 from ._seasonality import index_offset, seasonal_period_from_index
 
 __all__ = ["SeriesMixin", "future_index", "is_time_series"]

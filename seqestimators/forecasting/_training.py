@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from skorch.utils import to_tensor
 
-from .._batching import SequenceBatchIterator
+from ..data import SequenceBatchIterator
 from ._schedule import feedback_probability
 from ._windows import WindowBatchIterator, trailing_windows
 

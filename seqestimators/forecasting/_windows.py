@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .._batching import resolve_dataset
+from ..data import resolve_dataset
 from ._seasonality import detect_seasonal_period
 
 __all__ = ["TrailingWindows", "WindowBatchIterator", "auto_context", "auto_horizon", "last_steps",
@@ -46,7 +46,7 @@ class WindowBatchIterator:
     Examples
     --------
     >>> import torch
-    >>> from seqestimators._batching import SequenceDataset
+    >>> from seqestimators.data import SequenceDataset
     >>> from seqestimators.forecasting import WindowBatchIterator
     >>> X = torch.arange(20.0).reshape(1, 20, 1)
     >>> it = WindowBatchIterator(SequenceDataset(X, None, X[..., 0] + 1), window_length=8,

@@ -71,7 +71,7 @@ def _read_metadata(data, source):
 def _resolve_device(device):
     """The concrete torch device of a ``device`` parameter; ValueError when not available."""
     # seqestimators.estimators does not export it (yet): the one place io reaches inside.
-    from ..estimators._base import resolve_device
+    from ..estimators import resolve_device
 
     return resolve_device(device)
 
