@@ -125,13 +125,20 @@ class ConvergenceCheck(EarlyStopping):
         epochs_run = len(net.history) - self.first_epoch_
         if not self.stopped_ and epochs_run >= net.max_epochs > 0:
             name = type(net).__name__
+            steps = _steps_this_fit(net, self.first_epoch_)
+            if steps < self.min_steps:
+                why = (f"max_epochs={net.max_epochs} ended training after {steps} optimizer "
+                       f"steps, before the convergence check could judge it (it waits for "
+                       f"min_steps={self.min_steps})")
+            else:
+                why = (f"the {self.monitor.replace('_', ' ')} was still improving when "
+                       f"max_epochs={net.max_epochs} was reached")
             # The estimator's fit warns, so that the warning points at the caller's line.
             net._not_converged = (
-                f"{name}: the {self.monitor.replace('_', ' ')} was still improving when "
-                f"max_epochs={net.max_epochs} was reached ({net.n_iter_} epochs run): training "
-                f"has not converged. Raise max_epochs (or lr); it stops by itself once the loss "
-                f"has not improved by tol={net.tol:g} for n_iter_no_change="
-                f"{net.n_iter_no_change} epochs."
+                f"{name}: {why} ({net.n_iter_} epochs run): training has not converged. Raise "
+                f"max_epochs (or lr); it stops by itself once the loss has not improved by "
+                f"tol={net.tol:g} for n_iter_no_change={net.n_iter_no_change} epochs. For a "
+                "fixed number of epochs, pass n_iter_no_change=None (no warning)."
             )
 
 

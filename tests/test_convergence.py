@@ -41,8 +41,22 @@ def test_the_cap_warns_while_the_loss_still_improves(easy):
     X, y = easy
     with pytest.warns(ConvergenceWarning, match=r"RNNClassifier: the train loss was still "
                                                 r"improving when max_epochs=3 was reached"):
-        clf = RNNClassifier(hidden_size=8, max_epochs=3, random_state=0).fit(X, y)
+        clf = RNNClassifier(hidden_size=8, max_epochs=3, random_state=0,
+                            callbacks__convergence__min_steps=0).fit(X, y)
     assert clf.n_iter_ == 3
+
+
+def test_a_cap_below_the_step_floor_says_so():
+    # The README's burst example (max_epochs=40, 4 batches per epoch) stopped after 160 steps,
+    # before the convergence check waits for (500): the warning said "still improving" without
+    # having judged. It now says what happened, and how to ask for a fixed number of epochs.
+    X, y = make_delayed_echo(64, 8, random_state=0, return_X_y=True)
+    with pytest.warns(ConvergenceWarning) as record:
+        RNNClassifier(hidden_size=4, max_epochs=3, random_state=0).fit(X, y)
+    message = str(record[0].message)
+    assert "max_epochs=3 ended training after 6 optimizer steps, before the convergence " \
+        "check could judge it (it waits for min_steps=500)" in message
+    assert "n_iter_no_change=None" in message
 
 
 def test_n_iter_no_change_none_trains_exactly_max_epochs(easy):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import sys
 import warnings
 from collections.abc import Mapping
 
@@ -15,6 +17,17 @@ from ..data import Batch, check_seed
 from ..state import CarryContinuationWarning, detach_state, map_state, state_where
 
 __all__ = ["TrainingMixin"]
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _warn_at_callers_line(message, category):
+    """Warn at the first frame outside seqestimators (and contextlib): the caller's line."""
+    frame, level = sys._getframe(1), 2
+    while frame is not None and (frame.f_code.co_filename.startswith(_PACKAGE_DIR)
+                                 or frame.f_code.co_filename == contextlib.__file__):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 class TrainingMixin:
@@ -107,7 +120,7 @@ class TrainingMixin:
             return
         pending = self.__dict__.get("_pending_warnings")
         if pending is None:
-            warnings.warn(message, category, stacklevel=5)
+            _warn_at_callers_line(message, category)
         else:
             pending.setdefault(cause, (message, category))
 
@@ -120,8 +133,7 @@ class TrainingMixin:
         finally:
             pending = vars(self).pop("_pending_warnings")
         for message, category in pending.values():
-            # fit / partial_fit -> this context's exit -> here: point at the caller of fit.
-            warnings.warn(message, category, stacklevel=4)
+            _warn_at_callers_line(message, category)
 
     def _state_fill(self):
         fill = getattr(self.module_, "state_fill", None)
