@@ -48,16 +48,10 @@ def format_table(frame):
 
 
 def _carry_warning_filter():
-    """``filterwarnings`` keywords that match the carry-misuse warning of the state policies.
+    """``filterwarnings`` keywords that match the state policies' carry notes."""
+    from ..state import CarryContinuationWarning
 
-    By its category when :mod:`seqestimators.state` declares one, else by its message.
-    """
-    from .. import state
-
-    category = getattr(state, "CarryContinuationWarning", None)
-    if category is not None:
-        return {"category": category}
-    return {"message": "state_policy='carry'"}
+    return {"category": CarryContinuationWarning}
 
 
 @contextlib.contextmanager
@@ -174,6 +168,9 @@ def pivot_text(frame, values, *, mark_pruned):
 
     # Policies that carry the state between batches last: they are the cautionary ones.
     order = sorted(STATE_POLICIES, key=lambda name: STATE_POLICIES[name].carries)
+    if mark_pruned and "pruned_at_score" in frame:
+        # results_frame keeps a pruned trial's score apart from the completed ones' values.
+        frame = frame.assign(**{values: frame[values].fillna(frame["pruned_at_score"])})
     table = pivot_results(frame, index="cell", columns="state_policy", values=values)
     columns = [p for p in order if p in table.columns] + \
         [p for p in table.columns if p not in order]

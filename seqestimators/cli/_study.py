@@ -116,6 +116,7 @@ def run(args):
     import warnings
 
     import optuna
+    from sklearn.exceptions import ConvergenceWarning
 
     from ..results import results_frame
     from ..search import default_param_distributions, optuna_search
@@ -149,7 +150,7 @@ def run(args):
         with quiet_warnings(), warnings.catch_warnings():
             # A trial stopped by --max-epochs is a choice of the command, not news for every
             # fold; the refitted model's own note says whether more epochs might score higher.
-            warnings.filterwarnings("ignore", message=".*training has not converged")
+            warnings.filterwarnings("ignore", category=ConvergenceWarning)
             search = optuna_search(
                 estimator, train.data, train.target, param_distributions=distributions,
                 n_trials=args.trials, cv=args.cv, storage=storage, study_name=study_name,

@@ -50,7 +50,9 @@ class SkorchHooksMixin:
         self._set_prefixed_params(kwargs)
 
     def _get_param_names(self):
-        # skorch lists every public instance attribute; private bookkeeping is not a parameter.
+        # skorch lists every instance attribute not ending in "_" as a parameter; private
+        # bookkeeping (``_train_state``...) is not one. scikit-learn and skorch offer no public
+        # hook (no public way) for the parameter list, so this overrides their private one.
         return [k for k in self.__dict__ if not k.endswith("_") and not k.startswith("_")]
 
     def get_params(self, deep=True, **kwargs):

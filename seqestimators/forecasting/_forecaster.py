@@ -13,9 +13,8 @@ from skorch import NeuralNetRegressor
 from torch.utils.data import Subset
 
 from ..data import SequenceBatchIterator, SequenceDataset
+from ..estimators import SequenceNetMixin, SequenceRegressorMixin
 from ..estimators import docstrings as _docs
-from ..estimators import SequenceNetMixin
-from ..estimators import SequenceRegressorMixin
 from ..networks import CELLS, FeedbackNetwork
 from ..state import STATE_POLICIES
 from ._feedback import resolve_feedback, warn_inconsistent_feedback
@@ -319,6 +318,8 @@ default="inverse_sigmoid"
             "residual": self.residual,
             "input_changes": self.input_changes,
             "instance_norm": self.window_norm_,
+            # Each step's statistics cover the trailing context that predict reads, no more.
+            "instance_norm_window": self.context_length_,
             "seasonal_lag": self.seasonal_period_ if self.seasonal_inputs_ else 0,
         }
         if self.standardize:

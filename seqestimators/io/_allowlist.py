@@ -27,6 +27,7 @@ def net_parts(net):
     and they are the only complete list (a user's ``initialize_module`` may register more).
     This is the one place seqestimators.io reads them.
     """
+    # no public accessor in skorch for these lists (see above)
     return list(net._modules), list(net._criteria), list(net._optimizers)
 
 

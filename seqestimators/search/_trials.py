@@ -17,6 +17,7 @@ from sklearn.model_selection import cross_validate
 from sklearn.utils import check_random_state
 from skorch.dataset import ValidSplit
 
+from ..state import CarryContinuationWarning
 from ._fingerprint import check_fingerprint
 from ._pruning import ACTIVE_TRIAL, TrialContext
 from ._space import final_estimator, suggest
@@ -111,8 +112,7 @@ def objective(trial, problem, n_trials):
         with warnings.catch_warnings():
             # A search over state_policy tries "carry" on purpose; its misuse warnings
             # (meant for a single fit) would repeat for every fold of every such trial.
-            warnings.filterwarnings("ignore", message="state_policy='carry' ",
-                                    category=UserWarning)
+            warnings.filterwarnings("ignore", category=CarryContinuationWarning)
             scores = cross_validate(
                 estimator, problem.X, problem.y, groups=problem.groups, cv=problem.splits,
                 scoring=problem.scorer, params=problem.fit_params, n_jobs=1,
