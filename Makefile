@@ -20,7 +20,7 @@ else
 TORCH_SPEC ?= torch==2.13.0+cpu
 endif
 
-.PHONY: install demo test lint docs benchmark examples clean
+.PHONY: install demo test test-lowest lint docs benchmark examples clean
 
 $(VPY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,16 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(VPY) -m pytest $(PYTEST_ARGS)
+
+# The lowest skorch that pyproject.toml admits, in an environment of its own (.venv-lowest):
+# the estimator tests prove the declared range. .ci/run calls it after `make test`.
+LOWEST_SKORCH ?= 1.2.0
+LOWEST_VENV ?= .venv-lowest
+test-lowest:
+	@test -x $(LOWEST_VENV)/bin/python || $(PYTHON) -m venv $(LOWEST_VENV)
+	@$(LOWEST_VENV)/bin/python -c "import torch" 2>/dev/null || $(LOWEST_VENV)/bin/python .ci/install_torch.py "$(TORCH_SPEC)"
+	$(LOWEST_VENV)/bin/python -m pip install -q "skorch==$(LOWEST_SKORCH)" -e ".[test]"
+	$(LOWEST_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_estimators.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,14 +1,6 @@
-"""What the diagnosis asks of the cell registry.
-
-TEMPORARY: the registry's specs (``seqestimators.networks.CELLS``, name -> spec) are to expose
-``gated`` (bool: whether the cell's gates let its state and gradient persist over long spans).
-Until they do, :func:`is_gated` falls back on the layer class (a plain ``torch.nn.RNN`` is the
-only ungated cell). The lead replaces the fallback by ``CELLS[name].gated``.
-"""
+"""What the diagnosis asks of the cell registry."""
 
 from __future__ import annotations
-
-import torch
 
 from ..networks import CELLS
 
@@ -16,12 +8,7 @@ from ..networks import CELLS
 def is_gated(cell):
     """Whether the cell called ``cell`` is gated (None for an unknown name or no cell)."""
     spec = CELLS.get(cell) if isinstance(cell, str) else None
-    if spec is None:
-        return None
-    gated = getattr(spec, "gated", None)
-    if gated is None:  # the fallback until the specs say it (see the module's docstring)
-        return not (isinstance(spec, type) and issubclass(spec, torch.nn.RNN))
-    return bool(gated)
+    return None if spec is None else bool(spec.gated)
 
 
 def gated_cell_advice():

@@ -41,6 +41,9 @@ class CellSpec:
         the plain RNN).
     description : str, default=""
         One line for the documentation.
+    gated : bool, default=True
+        Whether gates let the state (and its gradient) persist over long spans; an ungated
+        cell is the first suspect when a long memory is not learned (read by diagnostics).
     """
 
     name: str
@@ -49,6 +52,7 @@ class CellSpec:
     step: Callable
     options: tuple = ()
     description: str = ""
+    gated: bool = True
 
 
 #: Every registered cell by name, in registration order.

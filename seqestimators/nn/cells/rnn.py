@@ -18,4 +18,4 @@ def rnn_step(layer, k, x, state):
 
 
 RNN_CELL = CellSpec("rnn", nn.RNN, 1, rnn_step, options=("nonlinearity",),
-                    description="the plain (Elman) recurrent cell, tanh or relu")
+                    description="the plain (Elman) recurrent cell, tanh or relu", gated=False)
