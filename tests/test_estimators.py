@@ -482,3 +482,23 @@ def test_fit_warns_once_per_cause_at_the_callers_line(echo):
     converged = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
     assert len(streams) == 1 and len(carry) == 2 and len(converged) == 1
     assert {w.filename for w in carry + converged} == {__file__}
+
+
+def test_carry_predictions_lock_each_estimator_not_all(echo):
+    """Issue 17, defect 15: a carried-state prediction locks its own estimator only.
+
+    One class-level lock serialized the predictions of every carrying estimator in a process.
+    """
+    import copy
+    import pickle
+
+    X, y = echo
+    a = RNNClassifier(state_policy="carry", hidden_size=4, max_epochs=1, random_state=0).fit(X, y)
+    b = RNNClassifier(state_policy="carry", hidden_size=4, max_epochs=1, random_state=1).fit(X, y)
+    a.predict(X[:2])
+    b.predict(X[:2])
+    assert a._prediction_lock is not b._prediction_lock
+    assert a._prediction_lock is a._prediction_lock
+    for twin in (copy.deepcopy(a), pickle.loads(pickle.dumps(a))):
+        assert twin._prediction_lock is not a._prediction_lock
+        np.testing.assert_array_equal(twin.predict(X[:2]), copy.deepcopy(a).predict(X[:2]))

@@ -138,6 +138,7 @@ class SkorchHooksMixin:
     # ------------------------------------------------------------------ pickling
     def __getstate__(self):
         state = super().__getstate__()
+        state.pop("_carry_lock", None)
         if state.get("carried_state_") is not None:
             state["carried_state_"] = map_state(lambda s: s.cpu(), state["carried_state_"])
         return state

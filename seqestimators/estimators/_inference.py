@@ -115,10 +115,12 @@ class InferenceMixin:
             final_state = torch.cat(finals, dim=1)
         return result, final_state
 
-    # One lock for all estimators: it is taken only by carried-state predictions, which must
-    # read and write `carried_state_` as one step (a lock per instance would not survive
-    # clone() and pickling).
-    _prediction_lock = threading.Lock()
+    @property
+    def _prediction_lock(self):
+        # One lock per estimator, taken only by carried-state predictions, which read and
+        # write `carried_state_` as one step; made on first use (dict.setdefault is atomic),
+        # left out of pickles and copies (__getstate__), so a copy or a clone gets its own.
+        return self.__dict__.setdefault("_carry_lock", threading.Lock())
 
     def _predict_outputs(self, X):
         """Validated ``X`` and the network's raw outputs on it.
