@@ -216,6 +216,7 @@ class SequenceNetMixin(TrainingMixin, InferenceMixin, SkorchHooksMixin):
                 self._train(dataset, **fit_params)
                 self._warn_once("convergence", self.__dict__.pop("_not_converged", None),
                                 ConvergenceWarning)
+                self._after_fit(dataset)
         finally:
             self._in_fit = False
             vars(self).pop("_fit_split", None)
@@ -265,6 +266,9 @@ class SequenceNetMixin(TrainingMixin, InferenceMixin, SkorchHooksMixin):
         finally:
             vars(self).pop("_fit_split", None)
         return self
+
+    def _after_fit(self, dataset):
+        """Checks of a finished ``fit`` on its training ``dataset`` (none here)."""
 
     def reset_state(self):
         """Forget the carried hidden state, so that the next batch starts a new stream.

@@ -9,6 +9,7 @@ from ..data import SequenceBatchIterator, SequenceDataset
 from ..networks import RecurrentNetwork
 from . import docstrings as _docs
 from ._base import SequenceNetMixin
+from ._baseline import BaselineMixin
 from ._classifier import SequenceClassifierMixin
 from ._constraints import RECURRENT_CONSTRAINTS
 from ._regressor import SequenceRegressorMixin
@@ -52,7 +53,7 @@ def auto_patch_size(n_timesteps):
     return max(1, round(n_timesteps / AUTO_PATCH_STEPS))
 
 
-class RecurrentMixin(SequenceNetMixin):
+class RecurrentMixin(BaselineMixin, SequenceNetMixin):
     """The recurrent network's construction from the estimator's parameters."""
 
     module = RecurrentNetwork
@@ -61,6 +62,9 @@ class RecurrentMixin(SequenceNetMixin):
     instance_norm = False
 
     _parameter_constraints = RECURRENT_CONSTRAINTS
+
+    def _after_fit(self, dataset):
+        self._check_baseline(dataset)
 
     def _check_output_params(self, output):
         if output == "sequence" and self.patch_size not in (None, 1, "auto"):
