@@ -218,6 +218,10 @@ def test_memory_use_points_only_to_checks_that_flag_a_cause(burst_rnn):
     assert diagnosis["memory_use"]["status"] == "fail"
     assert_memory_use_advice_leads_somewhere(diagnosis)
     assert "gradient_flow" in diagnosis["memory_use"]["advice"]
+    # The advice of memory_horizon does not propose the policy the estimator already has.
+    assert diagnosis["memory_horizon"]["status"] == "warn"
+    assert "state_policy" not in diagnosis["memory_horizon"]["advice"]
+    assert "cell='lstm' or 'gru'" in diagnosis["memory_horizon"]["advice"]
 
 
 def test_a_loss_that_jumps_up_at_the_end_is_not_ok():
