@@ -14,6 +14,8 @@ from ._result import Check, finding
 #: The training loss has levelled off when, over the last points of the curve, the
 #: least-squares line changes it by less than this fraction of its level per epoch.
 SLOPE_TOL = 0.005
+#: A loss below this fraction of its initial value is near zero: fitted, wherever it goes.
+NEAR_ZERO = 0.01
 #: A loss rising at the end to more than this multiple of its lowest epoch: unstable training.
 RISE = 1.5
 
@@ -85,8 +87,9 @@ def check_convergence(ev, findings):
     evidence += (f"; over the last {_plural(k, unit)} it averages {level:.4g} "
                  f"({100 * (start - level) / scale:.1f}% below the start) and changes by "
                  f"{100 * slope:+.2f}% per {unit} (flat means within ±{100 * SLOPE_TOL:g}%)")
-    if level <= 1e-3 * scale:
-        return finding("convergence", "ok", evidence + ": near zero")
+    if level <= NEAR_ZERO * scale:
+        return finding("convergence", "ok", evidence + f": near zero (below {100 * NEAR_ZERO:g}% "
+                       "of the start)")
     if (start - level) / scale < 0.01:
         return finding("convergence", "fail", evidence + ": no progress from the start",
                        f"the optimizer does not move the loss: try another learning rate "

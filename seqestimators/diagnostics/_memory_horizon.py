@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._cells import gated_cell_advice
+from ..state import STATE_POLICIES, get_state_policy
+from ._cells import gated_cell_advice, is_gated
 from ._memory_use import already_uses_memory
 from ._result import Check, finding
 
@@ -19,6 +20,22 @@ def horizon(memory, fraction=0.1):
     return peak, int(above.max())
 
 
+def _advice(ev):
+    """What lets the network remember, leaving out what the estimator already does."""
+    net = ev.net
+    fixes = []
+    policy = getattr(net, "state_policy", None)
+    if policy is not None and get_state_policy(policy).carries:
+        fresh = [p.name for p in STATE_POLICIES.values() if not p.carries]
+        fixes.append(f"state_policy={fresh[0]!r} for independent sequences")
+    if getattr(net, "tbptt_steps", None) is not None or ev.chunk_length is not None:
+        fixes.append("tbptt_steps/chunks longer than the dependency")
+    if is_gated(getattr(net, "cell", None)) is False:
+        fixes.append(gated_cell_advice())
+    fixes.append("more epochs or a larger hidden_size (see convergence and fit_gap)")
+    return "give the network what it needs to remember: " + "; ".join(fixes)
+
+
 def check_memory_horizon(ev, findings):
     memory, required_memory = ev.memory, ev.required_memory
     if not len(memory):
@@ -30,9 +47,7 @@ def check_memory_horizon(ev, findings):
                 f"peak after lag {last}")
     if required_memory is not None:
         evidence += f" (the task needs lag {required_memory})"
-    advice_short = ("give the network what it needs to remember: state_policy='reset' for "
-                    "independent sequences, tbptt_steps/chunks longer than the dependency, "
-                    f"{gated_cell_advice()}")
+    advice_short = _advice(ev)
     if len(values) > 1 and beyond < 0.05:
         return finding("memory_horizon", "warn", evidence + f"; every lag beyond 0 has less "
                        f"than {100 * beyond:.1f}% of the peak: the output depends on the "
