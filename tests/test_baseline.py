@@ -62,3 +62,24 @@ def test_carrying_policies_are_not_compared():
         warnings.simplefilter("ignore", UserWarning)
         assert est._baseline_comparison(est.fit(X, y)._make_dataset(
             est._validate_X(X, reset=False))) is None
+
+
+def test_diagnose_has_a_baseline_check_with_the_same_evidence():
+    from seqestimators.diagnostics import CHECKS, diagnose
+
+    assert "baseline" in CHECKS
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 12, 2)).astype(np.float32)
+    y = rng.normal(size=300)
+    noise = diagnose(RNNRegressor(hidden_size=32, max_epochs=60, n_iter_no_change=None,
+                                  random_state=0), X, y)
+    row = noise.findings.set_index("check").loc["baseline"]
+    assert row["status"] == "fail"
+    assert "trivial model (training mean)" in row["evidence"]
+
+    X, y = make_delayed_echo(96, random_state=0, return_X_y=True)
+    echo = diagnose(RNNClassifier(hidden_size=16, max_epochs=40, n_iter_no_change=None,
+                                  random_state=0), X, y)
+    row = echo.findings.set_index("check").loc["baseline"]
+    assert row["status"] == "ok", row["evidence"]
+    assert "majority class" in row["evidence"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import (
+    _baseline,
     _convergence,
     _fit_gap,
     _gradient_flow,
@@ -23,6 +24,7 @@ CHECKS = {check.name: check for check in (
     _truncation.CHECK,
     _scaling.CHECK,
     _fit_gap.CHECK,
+    _baseline.CHECK,
 )}
 
 

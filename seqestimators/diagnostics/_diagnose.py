@@ -8,12 +8,13 @@ import time
 import warnings
 from numbers import Integral
 
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ..state import get_state_policy
+from ._baseline import trivial_score
 from ._checks import CHECKS, run_checks
 from ._data import canonical, history_frame, initial_loss, probe_data, split, subsample
 from ._evidence import Evidence
@@ -52,6 +53,7 @@ def _measure(ev, valid, output, *, baseline, n_sequences, max_lag, rng, seed):
             ev.scores["valid"] = ev.scores["valid_carry"]
         else:
             ev.scores["valid"] = score(net, valid)
+        ev.scores["trivial"] = trivial_score(train, valid, output, is_classifier(net))
     baseline_est = None
     if baseline:
         epochs = len(ev.history) if ev.chunk_length is None else 1

@@ -216,7 +216,7 @@ class SequenceNetMixin(TrainingMixin, InferenceMixin, SkorchHooksMixin):
                 self._train(dataset, **fit_params)
                 self._warn_once("convergence", self.__dict__.pop("_not_converged", None),
                                 ConvergenceWarning)
-                self._after_fit(dataset)
+                self._after_fit(X, y, dataset)
         finally:
             self._in_fit = False
             vars(self).pop("_fit_split", None)
@@ -267,8 +267,8 @@ class SequenceNetMixin(TrainingMixin, InferenceMixin, SkorchHooksMixin):
             vars(self).pop("_fit_split", None)
         return self
 
-    def _after_fit(self, dataset):
-        """Checks of a finished ``fit`` on its training ``dataset`` (none here)."""
+    def _after_fit(self, X, y, dataset):
+        """Checks of a finished ``fit`` of ``X, y`` (validated as ``dataset``); none here."""
 
     def reset_state(self):
         """Forget the carried hidden state, so that the next batch starts a new stream.

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-import numpy as np
+import contextvars
+import warnings
 
-from ..data import lengths_to_mask, resolve_dataset
+import numpy as np
+from sklearn.base import clone
+from skorch.dataset import ValidSplit
+
+from ..data import check_seed, lengths_to_mask, resolve_dataset
 from ..exceptions import BaselineWarning
 
-__all__ = ["BaselineMixin", "real_targets"]
+__all__ = ["HOLDOUT_MAX_SAMPLES", "BaselineMixin", "real_targets"]
+
+#: Without a validation part, data sets of at most this many sequences (per-sequence outputs)
+#: are checked on a held-out fifth by one extra fit; larger ones on their training data.
+HOLDOUT_MAX_SAMPLES = 1000
+HOLDOUT_FRACTION = 0.2
+
+#: While a held-out probe fits, its comparison is collected here instead of warned.
+_PROBE = contextvars.ContextVar("seqestimators_baseline_probe", default=None)
 
 
 def real_targets(dataset, per_timestep):
@@ -78,6 +91,44 @@ class BaselineMixin:
                 f"{model:.4g}, no better than the trivial model's ({what}): {trivial:.4g}. "
                 + advice)
 
-    def _check_baseline(self, dataset):
-        self._warn_once("baseline", self._baseline_message(self._baseline_comparison(dataset)),
-                        BaselineWarning)
+    def _holdout_comparison(self, X, y):
+        """The comparison of a copy fitted on 80 % of ``X, y`` and scored on the rest."""
+        seed = check_seed(self.random_state)
+        stratified = not self._numeric_targets and self.output_ == "last"
+        probe = clone(self).set_params(train_split=ValidSplit(
+            HOLDOUT_FRACTION, stratified=stratified,
+            random_state=None if seed is None else (seed + 104729) % 2**32))
+        found = []
+        token = _PROBE.set(found)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                probe.fit(X, y)
+        except ValueError:
+            return None  # e.g. a class too rare to stratify: the training comparison stands
+        finally:
+            _PROBE.reset(token)
+        return found[0] if found else None
+
+    def _check_baseline(self, X, y, dataset):
+        """Warn (``BaselineWarning``) when this fit is not better than the trivial model.
+
+        On the validation part when the fit has one; else, for at most
+        :data:`HOLDOUT_MAX_SAMPLES` sequences with one output each, on a held-out fifth of the
+        data by one extra fit of a copy (small data is where a model overfits unseen); else on
+        the training data (which catches a model that fits nothing).
+        """
+        if not self.baseline_check:
+            return
+        comparison = self._baseline_comparison(dataset)
+        probe = _PROBE.get()
+        if probe is not None:
+            probe.append(comparison)
+            return
+        if comparison is not None and comparison[0] == "training" and \
+                comparison[2] > comparison[3] and self.output_ == "last" and \
+                10 <= len(dataset) <= HOLDOUT_MAX_SAMPLES:
+            held_out = self._holdout_comparison(X, y)
+            if held_out is not None:
+                comparison = ("held-out fifth (a copy fitted on the rest)", *held_out[1:])
+        self._warn_once("baseline", self._baseline_message(comparison), BaselineWarning)

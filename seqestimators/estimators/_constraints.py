@@ -70,6 +70,7 @@ RECURRENT_CONSTRAINTS = {
     "patch_size": [_positive_int(), StrOptions({"auto"}), None],
     "pooling": [StrOptions({*POOLINGS, "auto"})],
     "instance_norm": ["boolean", StrOptions({"auto"})],
+    "baseline_check": ["boolean"],
 }
 
 #: The memoryless baselines': a perceptron may have no hidden layer.

@@ -63,8 +63,8 @@ class RecurrentMixin(BaselineMixin, SequenceNetMixin):
 
     _parameter_constraints = RECURRENT_CONSTRAINTS
 
-    def _after_fit(self, dataset):
-        self._check_baseline(dataset)
+    def _after_fit(self, X, y, dataset):
+        self._check_baseline(X, y, dataset)
 
     def _check_output_params(self, output):
         if output == "sequence" and self.patch_size not in (None, 1, "auto"):
@@ -179,7 +179,8 @@ class RNNClassifier(SequenceClassifierMixin, RecurrentMixin, NeuralNetClassifier
                  dataset=SequenceDataset, predict_nonlinearity="auto", warm_start=False,
                  verbose=0, device="cpu", compile=False, use_caching="auto",
                  torch_load_kwargs=None, random_state=None, num_threads=1, classes=None,
-                 **kwargs):
+                 baseline_check=True, **kwargs):
+        self.baseline_check = baseline_check
         self.cell = cell
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -270,7 +271,9 @@ class RNNRegressor(SequenceRegressorMixin, RecurrentMixin, NeuralNetRegressor):
                  iterator_train=SequenceBatchIterator, iterator_valid=SequenceBatchIterator,
                  dataset=SequenceDataset, predict_nonlinearity="auto", warm_start=False,
                  verbose=0, device="cpu", compile=False, use_caching="auto",
-                 torch_load_kwargs=None, random_state=None, num_threads=1, **kwargs):
+                 torch_load_kwargs=None, random_state=None, num_threads=1, baseline_check=True,
+                 **kwargs):
+        self.baseline_check = baseline_check
         self.cell = cell
         self.hidden_size = hidden_size
         self.num_layers = num_layers
