@@ -285,7 +285,7 @@ def test_report_plot_html_and_csv(tmp_path, echo3):
 
 def test_checks_registry_and_score_name():
     assert list(CHECKS) == ["convergence", "memory_use", "memory_horizon", "gradient_flow",
-                            "state_policy", "truncation", "scaling", "fit_gap"]
+                            "state_policy", "truncation", "scaling", "fit_gap", "baseline"]
     assert all(isinstance(check, Check) and check.name == name and check.summary
                for name, check in CHECKS.items())
     assert all(set(check.needs) <= set(CHECKS) for check in CHECKS.values())

@@ -77,7 +77,9 @@ def test_load_restores_or_refuses_the_resolved_settings(sequence_labels, key, sa
     try:
         loaded = load_bytes(with_node(file_bytes(clf), node))
     except ValueError as exc:
-        assert key in str(exc)
+        # Refused: by the setting's name, or because the saved weights do not fit the network
+        # that the file's own setting builds (instance_norm_ changes the input width).
+        assert key in str(exc) or "network built from its parameters" in str(exc)
     else:
         assert getattr(loaded, key) == saved
         assert getattr(loaded.module_, key.rstrip("_")) == saved

@@ -15,6 +15,7 @@ from skorch.dataset import ValidSplit
 
 from seqestimators import MemorylessClassifier, RNNClassifier, RNNRegressor
 from seqestimators.datasets import make_delayed_echo, make_saturated_integral
+from seqestimators.networks import CELLS
 from seqestimators.results import results_frame
 from seqestimators.search import (
     SequenceSearchCV,
@@ -66,7 +67,7 @@ class CountFits(Callback):
 def test_default_space_covers_cell_hidden_size_state_policy_layers_lr():
     space = default_param_distributions()
     assert set(space) == SEARCHED
-    assert set(space["cell"].choices) == {"rnn", "lstm", "gru"}
+    assert set(space["cell"].choices) == set(CELLS) >= {"rnn", "lstm", "gru"}
     assert set(space["state_policy"].choices) == {"reset", "carry", "learned"}
     assert space["num_layers"] == IntDistribution(1, 2)
     assert space["lr"] == FloatDistribution(1e-3, 1e-1, log=True)

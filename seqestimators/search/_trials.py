@@ -107,6 +107,10 @@ def objective(trial, problem, n_trials):
     if twin is not None:
         return _repeat(trial, twin)
     estimator = clone(problem.estimator).set_params(**params)
+    # The folds' scores already compare held-out data; the fit's own held-out check would
+    # double every trial's cost for nothing (the refit keeps it).
+    estimator.set_params(**{key: False for key in estimator.get_params()
+                            if key == "baseline_check" or key.endswith("__baseline_check")})
     token = ACTIVE_TRIAL.set(TrialContext(trial))
     try:
         with warnings.catch_warnings():
