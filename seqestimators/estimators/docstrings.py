@@ -109,9 +109,11 @@ max_epochs : int, default={max_epochs}
         Sequences per mini-batch; -1 for the whole data set in one batch.
     predict_batch_size : int, default=256
         Sequences per prediction batch. Every prediction batch is padded to exactly this many
-        rows, so that a sequence's prediction is bitwise the same whatever batch it comes in
-        (float32 kernels round differently for different batch sizes). Lower it for
-        low-latency predictions of single sequences.
+        rows, so that a sequence's prediction is the same whatever batch it comes in (float32
+        kernels round differently for different batch sizes): bitwise where the CPU rounds
+        every row of a batch alike, up to float32 rounding elsewhere (MKL on AVX-512 for
+        narrow products; ``MKL_CBWR=COMPATIBLE`` makes it bitwise). Lower it for low-latency
+        predictions of single sequences.
     optimizer : torch optimizer class, default=torch.optim.Adam
         Set its options with ``optimizer__*`` parameters (e.g. ``optimizer__weight_decay``).
     criterion : torch loss class, default={criterion}
