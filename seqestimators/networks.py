@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from .nn import (
     CELLS,
+    FRONTENDS,
     INSTANCE_NORM_EPS,
     POOLINGS,
+    ConvFrontend,
     FeedbackNetwork,
     MemorylessNetwork,
     RecurrentNetwork,
@@ -26,6 +28,8 @@ from .nn import (
 
 __all__ = [
     "CELLS",
+    "FRONTENDS",
+    "ConvFrontend",
     "INSTANCE_NORM_EPS",
     "POOLINGS",
     "FeedbackNetwork",

@@ -14,7 +14,7 @@ from numbers import Integral, Real
 # estimators declare in `_parameter_constraints`, which `validate_parameter_constraints` reads.
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
-from ..networks import CELLS, POOLINGS
+from ..networks import CELLS, FRONTENDS, POOLINGS
 from ..state import STATE_POLICIES
 
 __all__ = [
@@ -71,6 +71,7 @@ RECURRENT_CONSTRAINTS = {
     "pooling": [StrOptions({*POOLINGS, "auto"})],
     "instance_norm": ["boolean", StrOptions({"auto"})],
     "baseline_check": ["boolean"],
+    "frontend": [StrOptions(set(FRONTENDS)), None],
 }
 
 #: The memoryless baselines': a perceptron may have no hidden layer.

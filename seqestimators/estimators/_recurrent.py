@@ -60,6 +60,7 @@ class RecurrentMixin(BaselineMixin, SequenceNetMixin):
     patch_size = None
     pooling = "last"
     instance_norm = False
+    frontend = None
 
     _parameter_constraints = RECURRENT_CONSTRAINTS
 
@@ -118,6 +119,7 @@ class RecurrentMixin(BaselineMixin, SequenceNetMixin):
             "patch_size": self.patch_size_,
             "pooling": self.pooling_,
             "instance_norm": self.instance_norm_,
+            "frontend": self.frontend,
             **self._target_scaling_kwargs(),
         }
 
@@ -171,7 +173,7 @@ class RNNClassifier(SequenceClassifierMixin, RecurrentMixin, NeuralNetClassifier
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, bidirectional=False,
                  dropout=0.0, state_policy="reset", tbptt_steps=None, accumulate_steps=1,
                  output="auto", patch_size="auto", pooling="auto", instance_norm="auto",
-                 max_epochs=MAX_EPOCHS, n_iter_no_change=10, tol=1e-4, early_stopping=False,
+                 frontend=None, max_epochs=MAX_EPOCHS, n_iter_no_change=10, tol=1e-4, early_stopping=False,
                  validation_fraction=0.1, lr=0.01, batch_size=32, predict_batch_size=256,
                  optimizer=torch.optim.Adam, criterion=torch.nn.CrossEntropyLoss,
                  train_split=None, callbacks=None,
@@ -193,6 +195,7 @@ class RNNClassifier(SequenceClassifierMixin, RecurrentMixin, NeuralNetClassifier
         self.patch_size = patch_size
         self.pooling = pooling
         self.instance_norm = instance_norm
+        self.frontend = frontend
         self.max_epochs = max_epochs
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
@@ -264,7 +267,7 @@ class RNNRegressor(SequenceRegressorMixin, RecurrentMixin, NeuralNetRegressor):
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, bidirectional=False,
                  dropout=0.0, state_policy="reset", tbptt_steps=None, accumulate_steps=1,
                  output="auto", patch_size="auto", pooling="auto", instance_norm="auto",
-                 standardize_targets=True,
+                 frontend=None, standardize_targets=True,
                  max_epochs=MAX_EPOCHS, n_iter_no_change=10, tol=1e-4, early_stopping=False,
                  validation_fraction=0.1, lr=0.01, batch_size=32, predict_batch_size=256,
                  optimizer=torch.optim.Adam, criterion=torch.nn.MSELoss, train_split=None, callbacks=None,
@@ -286,6 +289,7 @@ class RNNRegressor(SequenceRegressorMixin, RecurrentMixin, NeuralNetRegressor):
         self.patch_size = patch_size
         self.pooling = pooling
         self.instance_norm = instance_norm
+        self.frontend = frontend
         self.standardize_targets = standardize_targets
         self.max_epochs = max_epochs
         self.n_iter_no_change = n_iter_no_change

@@ -81,7 +81,15 @@ patch_size : int, "auto" or None, default="auto"
         ``"auto"`` turns it on for per-sequence outputs of independent sequences (not with
         ``state_policy="carry"``) and off otherwise; ``instance_norm_`` tells which. Scale
         the inputs to units around 1 (:class:`~seqestimators.preprocessing.SequenceScaler`):
-        standard deviations are floored at 1e-6."""
+        standard deviations are floored at 1e-6.
+    frontend : {None, "conv"}, default=None
+        ``"conv"`` reads the timesteps through two causal 1-D convolutions (32 channels,
+        kernels 7 and 5, ReLU; :class:`~seqestimators.nn.frontends.ConvFrontend`, LSTM-FCN's
+        idea) before the recurrent layer, so that it reads local shapes instead of raw values.
+        Causal: valid for every output, cell and state policy (under ``"carry"`` only the
+        recurrent state, not the convolutions' window, continues across chunks); applied
+        before patching; exported to ONNX. Off by default: it is not yet measured on every
+        shipped set. Search it with ``{"frontend": [None, "conv"]}``."""
 
 TRAINING_PARAMS = """\
 max_epochs : int, default={max_epochs}

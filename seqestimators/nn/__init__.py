@@ -6,6 +6,7 @@ the final state come out.
 
 - :mod:`.cells`: one file per recurrent cell and the registry :data:`CELLS`;
 - :mod:`.ops`: masks of real steps, patching, per-sequence moments, pooling, target scaling;
+- :mod:`.frontends`: what turns timesteps into the recurrent layer's inputs (``"conv"``);
 - :mod:`.states`: recurrent states (learned initial state, row-wise selection);
 - one network per file: :class:`RecurrentNetwork`, :class:`MemorylessNetwork`,
   :class:`FeedbackNetwork`.
@@ -13,6 +14,7 @@ the final state come out.
 
 from .cells import CELLS, MGU, CellSpec, FastGRU, get_cell, make_recurrent_layer, register_cell
 from .feedback import FeedbackNetwork
+from .frontends import FRONTENDS, ConvFrontend, make_frontend
 from .memoryless import MemorylessNetwork
 from .ops import (
     INSTANCE_NORM_EPS,
@@ -30,10 +32,12 @@ from .states import expand_initial_state, hidden_of, state_where
 
 __all__ = [
     "CELLS",
+    "FRONTENDS",
     "INSTANCE_NORM_EPS",
     "MGU",
     "POOLINGS",
     "CellSpec",
+    "ConvFrontend",
     "FastGRU",
     "FeedbackNetwork",
     "MemorylessNetwork",
@@ -43,6 +47,7 @@ __all__ = [
     "get_cell",
     "hidden_of",
     "last_real_step",
+    "make_frontend",
     "make_recurrent_layer",
     "patch_sequences",
     "pool_steps",

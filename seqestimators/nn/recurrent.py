@@ -7,7 +7,16 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .cells import get_cell, make_recurrent_layer
-from .ops import INSTANCE_NORM_EPS, POOLINGS, patch_sequences, pool_steps, sequence_moments, target_scaling
+from .frontends import make_frontend
+from .ops import (
+    INSTANCE_NORM_EPS,
+    POOLINGS,
+    patch_sequences,
+    pool_steps,
+    real_step_mask,
+    sequence_moments,
+    target_scaling,
+)
 from .states import expand_initial_state, hidden_of
 
 __all__ = ["RecurrentNetwork"]
@@ -55,6 +64,10 @@ class RecurrentNetwork(nn.Module):
         deviation as ``2 * input_size`` extra inputs: the recurrent layer reads the shape of a
         sequence apart from its level and amplitude, and loses neither. The standard deviation
         is floored at ``sqrt(INSTANCE_NORM_EPS)``. Per-sequence outputs only.
+    frontend : {None, "conv"}, default=None
+        A front-end between the (standardized) timesteps and the recurrent layer: ``"conv"``
+        is a small stack of causal 1-D convolutions (:class:`~seqestimators.nn.frontends.
+        ConvFrontend`, LSTM-FCN's idea), read before patching.
     target_mean, target_scale : array-like of shape (output_size,), default=None
         When given, the read-out predicts standardized targets and the network returns
         ``read_out * target_scale + target_mean``, in the targets' units.
@@ -80,7 +93,8 @@ class RecurrentNetwork(nn.Module):
     def __init__(self, input_size, output_size, *, cell="lstm", hidden_size=32, num_layers=1,
                  bidirectional=False, dropout=0.0, output="sequence",
                  learned_initial_state=False, nonlinearity="tanh", patch_size=1,
-                 pooling="last", instance_norm=False, target_mean=None, target_scale=None):
+                 pooling="last", instance_norm=False, frontend=None, target_mean=None,
+                 target_scale=None):
         super().__init__()
         if output not in ("sequence", "last"):
             raise ValueError(f"output must be 'sequence' or 'last'; got {output!r}.")
@@ -106,7 +120,9 @@ class RecurrentNetwork(nn.Module):
         self.pooling = pooling
         self.patch_size = patch_size
         self.num_directions = 2 if bidirectional else 1
-        n_inputs = input_size * patch_size + (2 * input_size if self.instance_norm else 0)
+        self.frontend = make_frontend(frontend, input_size)
+        n_features = input_size if self.frontend is None else self.frontend.output_size
+        n_inputs = n_features * patch_size + (2 * input_size if self.instance_norm else 0)
         self.rnn = make_recurrent_layer(cell, n_inputs, hidden_size, num_layers,
                                         bidirectional=bidirectional, dropout=dropout,
                                         nonlinearity=nonlinearity)
@@ -150,6 +166,9 @@ class RecurrentNetwork(nn.Module):
         stats = None
         if self.instance_norm:
             X, stats = self.normalize_instances(X, lengths)
+        if self.frontend is not None:
+            X = self.frontend(X, None if lengths is None else
+                              real_step_mask(lengths, X.shape[1], X.device))
         if self.patch_size > 1:
             X, lengths = patch_sequences(X, lengths, self.patch_size)
         if stats is not None:
