@@ -147,7 +147,9 @@ default="inverse_sigmoid"
         (reversible instance normalization, Kim et al., ICLR 2022): ``"revin"`` subtracts the
         context's mean of the fed-back features and divides by their standard deviation,
         ``"mean"`` only subtracts the mean; the network learns patterns, not levels, and
-        forecasts levels it has never seen. ``"auto"``: ``"mean"`` with the log transform
+        forecasts levels it has never seen. The statistics are causal: the output at a
+        context timestep reads those of the context up to it, the horizon those of the whole
+        context, so that no output reads a later value. ``"auto"``: ``"mean"`` with the log transform
         (a level in log units is a factor), ``"revin"`` otherwise; only with windows.
     transform : {{"auto", "log"}} or None, default="auto"
         ``"log"``: learn and forecast the logarithm of the target (the fed-back features),
