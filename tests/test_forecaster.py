@@ -1,6 +1,7 @@
 """RNNForecaster: output feedback, closed-loop forecasts, teacher forcing vs free running."""
 
 import pickle
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -8,8 +9,10 @@ import torch
 from sklearn.base import clone
 
 from seqestimators import RNNForecaster
+from seqestimators.data import SequenceDataset
 from seqestimators.datasets import make_ball_trajectory, make_degradation
 from seqestimators.estimators import feedback_probability
+from seqestimators.forecasting import WindowBatch, WindowBatchIterator
 from seqestimators.networks import FeedbackNetwork
 
 FAST = {"hidden_size": 8, "max_epochs": 2, "random_state": 0}
@@ -325,3 +328,28 @@ def test_windowed_validation_reads_the_trailing_windows_that_predict_reads(ball)
                                atol=1e-6)
     # The recorded validation score is the score of those predictions.
     assert est.history_[-1, "valid_r2"] == pytest.approx(est.score(Xv, yv), rel=1e-5)
+
+
+@pytest.mark.parametrize("window_norm", ["revin", "mean"])
+def test_training_outputs_never_read_a_later_context_value(ball, window_norm):
+    # Training and prediction must see the same information at every step (issue 17, defect
+    # 2): in a training window, the output at step t reads the context up to t only, so
+    # changing only the last context value X[c - 1] moves no output before it.
+    X, y = ball
+    c = 8
+    est = RNNForecaster(**{**FAST, "max_epochs": 1}, context_length=c, horizon=3,
+                        transform=None, window_norm=window_norm).fit(X, y)
+    dataset = SequenceDataset(torch.from_numpy(X), None, torch.from_numpy(y))
+    torch.manual_seed(0)
+    batch, _ = next(iter(WindowBatchIterator(dataset, window_length=c + 3, n_context=c,
+                                             batch_size=-1)))
+    assert isinstance(batch, WindowBatch) and batch.n_context == c
+    later = batch.X.clone()
+    later[:, c - 1] = later[:, c - 1] * 3 + 1
+    est.module_.train()
+    with torch.no_grad():
+        out = est.infer(batch)
+        moved = est.infer(replace(batch, X=later))
+    est.module_.eval()
+    torch.testing.assert_close(moved[:, :c - 1], out[:, :c - 1], rtol=0, atol=0)
+    assert not torch.allclose(moved[:, c - 1:], out[:, c - 1:])

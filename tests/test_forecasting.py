@@ -44,17 +44,17 @@ def test_window_iterator_draws_fresh_windows_inside_real_timesteps():
                              n_context=6, batch_size=8)
     assert len(it.starts) == 21 + 11 and len(it) == 4
     torch.manual_seed(0)
-    first = torch.cat([Xi["X"][:, 0, 0] for Xi, _ in it])
-    second = torch.cat([Xi["X"][:, 0, 0] for Xi, _ in it])
+    first = torch.cat([Xi.X[:, 0, 0] for Xi, _ in it])
+    second = torch.cat([Xi.X[:, 0, 0] for Xi, _ in it])
     # Every distinct window once per pass, in a fresh order each pass.
     assert sorted(first.tolist()) == sorted(second.tolist())
     assert first.tolist() != second.tolist()
     assert len(set(first.tolist())) == 32
     for Xi, yi in it:
-        windows = Xi["X"][..., 0]
+        windows = Xi.X[..., 0]
         # Consecutive timesteps of one series, never past a series' end (padding is 0).
         torch.testing.assert_close(windows[:, 1:] - windows[:, :-1], torch.ones(len(yi), 9))
-        assert torch.all(Xi["n_context"] == 6)
+        assert Xi.n_context == 6
         torch.testing.assert_close(yi, windows)
     drawn = WindowBatchIterator(SequenceDataset(X, lengths, X[..., 0]), window_length=10,
                                 n_context=6, windows_per_epoch=50, batch_size=16)

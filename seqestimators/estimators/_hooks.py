@@ -36,19 +36,6 @@ class SkorchHooksMixin:
         self._params_to_validate = set(kwargs)
         vars(self).update(kwargs)
 
-    def _store_params(self, params):
-        """Store ``__init__``'s ``locals()``: kept for estimators whose ``__init__`` still uses it.
-
-        New estimators assign each parameter by name (``self.cell = cell``) and pass
-        ``**kwargs`` to :meth:`_set_prefixed_params`.
-        """
-        params = dict(params)
-        params.pop("self")
-        params.pop("__class__", None)
-        kwargs = params.pop("kwargs", {})
-        vars(self).update(params)
-        self._set_prefixed_params(kwargs)
-
     def _get_param_names(self):
         # skorch lists every instance attribute not ending in "_" as a parameter; private
         # bookkeeping (``_train_state``...) is not one. scikit-learn and skorch offer no public

@@ -25,10 +25,11 @@ from ._forecaster import RNNForecaster
 from ._schedule import feedback_probability
 from ._scorers import make_forecast_scorer
 from ._seasonality import detect_seasonal_period, seasonal_period_from_index
-from ._windows import WindowBatchIterator
+from ._windows import WindowBatch, WindowBatchIterator
 
 __all__ = [
     "RNNForecaster",
+    "WindowBatch",
     "WindowBatchIterator",
     "backtest",
     "detect_seasonal_period",

@@ -16,10 +16,7 @@ def lag_difference(sequences, targets, feedback):
         return None
     current = sequences.values[:, 1:][..., feedback].astype(np.float64)
     previous = np.asarray(targets, dtype=np.float64)[:, :-1]
-    diff = np.abs(current - previous)
-    mask = sequences.mask()
-    if mask is not None:
-        diff = diff[mask[:, 1:]]
+    diff = np.abs(current - previous)[sequences.mask()[:, 1:]]
     return float(diff.max()) if diff.size else None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from numbers import Integral, Real
 
 import numpy as np
@@ -10,7 +9,6 @@ import torch
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from skorch import NeuralNetRegressor
-from torch.utils.data import Subset
 
 from ..data import SequenceBatchIterator, SequenceDataset
 from ..estimators import SequenceNetMixin, SequenceRegressorMixin
@@ -149,7 +147,9 @@ default="inverse_sigmoid"
         (reversible instance normalization, Kim et al., ICLR 2022): ``"revin"`` subtracts the
         context's mean of the fed-back features and divides by their standard deviation,
         ``"mean"`` only subtracts the mean; the network learns patterns, not levels, and
-        forecasts levels it has never seen. ``"auto"``: ``"mean"`` with the log transform
+        forecasts levels it has never seen. The statistics are causal: the output at a
+        context timestep reads those of the context up to it, the horizon those of the whole
+        context, so that no output reads a later value. ``"auto"``: ``"mean"`` with the log transform
         (a level in log units is a factor), ``"revin"`` otherwise; only with windows.
     transform : {{"auto", "log"}} or None, default="auto"
         ``"log"``: learn and forecast the logarithm of the target (the fed-back features),
@@ -278,7 +278,54 @@ default="inverse_sigmoid"
                  dataset=SequenceDataset, predict_nonlinearity="auto", warm_start=False,
                  verbose=0, device="cpu", compile=False, use_caching="auto",
                  torch_load_kwargs=None, random_state=None, num_threads=1, **kwargs):
-        self._store_params(locals())
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.dropout = dropout
+        self.state_policy = state_policy
+        self.tbptt_steps = tbptt_steps
+        self.feedback = feedback
+        self.training = training
+        self.schedule = schedule
+        self.schedule_k = schedule_k
+        self.warmup_steps = warmup_steps
+        self.residual = residual
+        self.input_changes = input_changes
+        self.standardize = standardize
+        self.context_length = context_length
+        self.horizon = horizon
+        self.windows_per_epoch = windows_per_epoch
+        self.window_norm = window_norm
+        self.transform = transform
+        self.seasonal_period = seasonal_period
+        self.seasonal_inputs = seasonal_inputs
+        self.target = target
+        self.accumulate_steps = accumulate_steps
+        self.max_epochs = max_epochs
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.lr = lr
+        self.predict_batch_size = predict_batch_size
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.criterion = criterion
+        self.train_split = train_split
+        self.callbacks = callbacks
+        self.iterator_train = iterator_train
+        self.iterator_valid = iterator_valid
+        self.dataset = dataset
+        self.predict_nonlinearity = predict_nonlinearity
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.device = device
+        self.compile = compile
+        self.use_caching = use_caching
+        self.torch_load_kwargs = torch_load_kwargs
+        self.random_state = random_state
+        self.num_threads = num_threads
+        self._set_prefixed_params(kwargs)
 
     # ------------------------------------------------------------------ parameters
     def _check_params(self):
@@ -326,11 +373,11 @@ default="inverse_sigmoid"
             kwargs.update({k: v for k, v in self._scaling_.items() if k != "loss_scale"})
         return kwargs
 
-
     # ------------------------------------------------------------------ data
     def _encode_targets(self, targets, sequences, *, reset, classes=None):
         if reset:
-            # The fitted set-up, in one place: feedback, windows, transform, then scaling.
+            # The fitted set-up, in one place: feedback, windows, transform (the scaling
+            # statistics follow in _fit_statistics, from the training part only).
             if not self._fitting_to_convergence:  # partial_fit learns sequences only
                 self.series_info_ = None
             info = self.series_info_
@@ -354,44 +401,20 @@ default="inverse_sigmoid"
             check_positive(targets, sequences, self.feedback_features_, type(self).__name__)
             targets = log_targets(targets, sequences)
             transform_sequences(sequences, self.feedback_features_, np.log)
-        y = super()._encode_targets(targets, sequences, reset=reset, classes=classes)
-        if reset:
-            # Statistics of the training part only: the validation data stay unseen.
-            rows = self._training_rows(sequences, y)
-            train = sequences if rows is None else replace(
-                sequences, values=sequences.values[rows],
-                lengths=None if sequences.lengths is None else sequences.lengths[rows])
-            self._scaling_ = scaling(train, targets if rows is None else targets[rows],
-                                     self.feedback_features_, self.residual,
-                                     self.context_length_, self.horizon_, self.window_norm_)
-        return y
+        return super()._encode_targets(targets, sequences, reset=reset, classes=classes)
 
-    def _training_rows(self, sequences, y):
-        """Indices of the training sequences of this fit's validation split (None: all).
+    def _fit_statistics(self, sequences, targets):
+        """The standardization statistics ``_scaling_``, from the training part of the data.
 
-        The split is drawn once, here, and :meth:`get_split_datasets` hands the same one to
-        skorch, so that the statistics and the training see the same sequences.
+        ``sequences`` and ``targets`` hold the training sequences of this fit's validation
+        split only (see :class:`~seqestimators.estimators.SequenceNetMixin`); the sequences
+        are already log-transformed under ``transform_="log"``, the targets not yet.
         """
-        self._fit_split = None
-        dataset = self._make_dataset(sequences, y)
-        train, valid = super().get_split_datasets(dataset)
-        if valid is None or not all(isinstance(part, Subset) and part.dataset is dataset
-                                    for part in (train, valid)):
-            return None  # no split, or one of a kind that names no training rows
-        self._fit_split = (list(train.indices), list(valid.indices), len(dataset))
-        return np.asarray(self._fit_split[0])
-
-    def get_split_datasets(self, X, y=None, **fit_params):
-        """The internal train/validation split: the one drawn with the scaling statistics.
-
-        ``fit`` draws the split (see :class:`RNNRegressor`) before it builds the network,
-        whose standardization comes from the training sequences only; the epochs then train
-        and validate on that same split.
-        """
-        split = self.__dict__.pop("_fit_split", None)
-        if split is None or split[2] != len(X):
-            return super().get_split_datasets(X, y, **fit_params)
-        return Subset(X, split[0]), Subset(X, split[1])
+        super()._fit_statistics(sequences, targets)
+        if self.transform_ == "log":
+            targets = log_targets(targets, sequences)
+        self._scaling_ = scaling(sequences, targets, self.feedback_features_, self.residual,
+                                 self.context_length_, self.horizon_, self.window_norm_)
 
     def _validate_X(self, X, *, reset):
         sequences = super()._validate_X(X, reset=reset)

@@ -9,12 +9,11 @@ import torch
 from sklearn.utils import check_array, check_scalar
 from sklearn.utils.validation import check_is_fitted
 
-from ..data import check_sequences
-from ..sequences import unpad_sequences
+from ..data import Sequences, check_sequences, last_real_step, unpad_sequences
 from ..state import map_state
 from ._scaling import check_positive, transform_sequences
 from ._series import is_time_series
-from ._windows import TrailingWindows, last_steps, window_views
+from ._windows import last_steps, window_views
 
 __all__ = ["InferenceMixin"]
 
@@ -40,9 +39,9 @@ class InferenceMixin:
     def _window_outputs(self, sequences):
         lengths = sequences.true_lengths()
         windows, window_lengths = window_views(sequences.values, lengths, self.context_length_)
-        dataset = self._make_dataset(TrailingWindows(windows, window_lengths))
+        dataset = self._make_dataset(Sequences(windows, window_lengths, "3d"))
         out, _ = self._forward_dataset(dataset)
-        last = out[np.arange(len(out)), window_lengths - 1]
+        last = last_real_step(out, window_lengths)
         outputs = np.zeros((sequences.n_samples, sequences.n_timesteps, last.shape[-1]),
                            np.float32)
         rows = np.repeat(np.arange(sequences.n_samples), lengths)
@@ -171,7 +170,7 @@ default=None
         if self.context_length_ is not None:
             prefix = self._predict_outputs(X)[1]
         prefix = self._reshape_predictions(prefix)
-        if sequences.lengths is None:
+        if not sequences.padded:
             return np.concatenate([prefix, generated], axis=1)
         parts = unpad_sequences(prefix, sequences.lengths)
         return [np.concatenate([p, g], axis=0) for p, g in zip(parts, generated)]
@@ -183,11 +182,12 @@ default=None
             transform_sequences(sequences, self.feedback_features_, np.log)
         values, lengths = sequences.values, sequences.lengths
         if self.context_length_ is not None:
-            values, lengths = last_steps(values, sequences.true_lengths(),
-                                          self.context_length_)
+            values, lengths = last_steps(values, lengths, self.context_length_)
         device = self.device
         values = torch.from_numpy(np.ascontiguousarray(values)).to(device)
-        lengths = None if lengths is None else torch.from_numpy(lengths).to(device)
+        # The network reads lengths only where some prefix is padded.
+        lengths = torch.from_numpy(lengths).to(device) \
+            if bool((lengths < values.shape[1]).any()) else None
         exo_t = None if exo is None else torch.from_numpy(exo).to(device)
         state = self._carried_state_for(sequences.n_samples)
         module = self.module_

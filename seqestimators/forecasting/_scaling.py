@@ -94,7 +94,7 @@ def _strictly_positive(sequences, targets, feedback):
     mask = sequences.mask()
     fed = sequences.values[..., feedback]
     arrays = [fed] if targets is None else [fed, np.asarray(targets)]
-    return all(bool(np.all((a if mask is None else a[mask]) > 0)) for a in arrays)
+    return all(bool(np.all(a[mask] > 0)) for a in arrays)
 
 
 def check_positive(targets, sequences, feedback, name):
@@ -110,8 +110,6 @@ def log_targets(targets, sequences):
     """The logarithm of per-timestep ``targets`` at real timesteps (padding stays 0)."""
     out = np.asarray(targets, dtype=np.float64).copy()
     mask = sequences.mask()
-    if mask is None:
-        return np.log(out)
     out[mask] = np.log(out[mask])
     return out
 
@@ -121,11 +119,8 @@ def transform_sequences(sequences, feedback, fn):
     values = sequences.values.copy()
     mask = sequences.mask()
     fed = values[..., feedback]
-    if mask is None:
-        values[..., feedback] = fn(fed)
-    else:
-        fed[mask] = fn(fed[mask])
-        values[..., feedback] = fed
+    fed[mask] = fn(fed[mask])
+    values[..., feedback] = fed
     sequences.values = values.astype(np.float32)
 
 

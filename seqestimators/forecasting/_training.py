@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import torch
-from skorch.utils import to_tensor
 
-from ..data import SequenceBatchIterator
+from ..data import Batch, SequenceBatchIterator, last_real_step
 from ._schedule import feedback_probability
-from ._windows import WindowBatchIterator, trailing_windows
+from ._windows import WindowBatch, WindowBatchIterator, trailing_windows
 
 __all__ = ["TrainingMixin"]
 
@@ -47,32 +46,31 @@ class TrainingMixin:
 
     def infer(self, x, **fit_params):
         training = getattr(self, "training_", self.training)
-        if not self.module_.training and "n_context" not in x and \
+        batch = Batch.from_mapping(x)
+        windows = isinstance(batch, WindowBatch)
+        if not self.module_.training and not windows and \
                 getattr(self, "context_length_", None) is not None:
             # Validation of a model trained on windows: as predict, each timestep's output
             # comes from the window of its last context_length_ timesteps.
-            return self._infer_trailing(x, **fit_params)
-        if self.module_.training and "n_context" in x:
+            return self._infer_trailing(batch, **fit_params)
+        if self.module_.training and windows:
             # A training window: its context is observed (and gives the window's level and
             # scale), its horizon is forecast as `training` says.
-            n_context = int(x["n_context"].reshape(-1)[0])
-            x = {k: v for k, v in x.items() if k != "n_context"}
             fit_params = {"feedback_prob": self._feedback_probability(),
-                          "n_observed": max(n_context, self.warmup_steps),
-                          "n_context": n_context, **fit_params}
+                          "n_observed": max(batch.n_context, self.warmup_steps),
+                          "n_context": batch.n_context, **fit_params}
         elif self.module_.training and training != "teacher_forcing":
             # The warm-up counts from the start of a sequence: a truncated-BPTT window starts
             # "start" steps into it; a chunk that continues a carried stream starts past it.
-            start = int(x.get("start", 0))
-            if start > 0:
-                n_observed = max(self.warmup_steps - start, 0)
+            if batch.start > 0:
+                n_observed = max(self.warmup_steps - batch.start, 0)
             elif self.__dict__.get("_train_state") is not None:
                 n_observed = 0
             else:
                 n_observed = self.warmup_steps
             fit_params = {"feedback_prob": self._feedback_probability(),
                           "n_observed": n_observed, **fit_params}
-        return super().infer(x, **fit_params)
+        return super().infer(batch, **fit_params)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         if self.standardize:
@@ -85,19 +83,17 @@ class TrainingMixin:
             y_pred, y_true = y_pred / scale, y_true / scale
         return super().get_loss(y_pred, y_true, X=X, training=training)
 
-    def _infer_trailing(self, x, **fit_params):
+    def _infer_trailing(self, batch, **fit_params):
         """Outputs ``(n_samples, n_timesteps, n_targets)``, each from its trailing window."""
-        x = to_tensor(x, device=self.device)
-        X = x["X"]
-        windows, lengths, rows, steps = trailing_windows(X, x.get("lengths"),
-                                                         self.context_length_)
+        X = batch.X.to(self.device)
+        windows, lengths, rows, steps = trailing_windows(X, batch.lengths, self.context_length_)
         size = max(int(self.predict_batch_size), 1)
         last = []
         for start in range(0, len(lengths), size):
             part, n = windows[start:start + size], lengths[start:start + size]
-            full = bool((n == part.shape[1]).all())
-            out = super().infer({"X": part, "lengths": None if full else n}, **fit_params)
-            last.append(out[torch.arange(len(n), device=out.device), n - 1])
+            padded = bool((n < part.shape[1]).any())
+            out = super().infer(Batch(part, n, padded), **fit_params)
+            last.append(last_real_step(out, n))
         last = torch.cat(last)
         outputs = last.new_zeros(X.shape[0], X.shape[1], last.shape[-1])
         outputs[rows, steps] = last
@@ -109,9 +105,7 @@ class TrainingMixin:
             if self.module_.training:
                 self.module_.eval()
             with torch.inference_mode():
-                batch = {"X": dataset.X}
-                if dataset.lengths is not None:
-                    batch["lengths"] = dataset.lengths
+                batch = Batch(dataset.X, dataset.lengths, dataset.padded)
                 outputs = self._infer_trailing(batch)
             outputs = outputs.float().cpu().numpy()
         return super()._score_outputs(outputs, dataset)

@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 
-from ..data import resolve_dataset
+from ..data import Batch, resolve_dataset
 from ._seasonality import detect_seasonal_period
 
-__all__ = ["TrailingWindows", "WindowBatchIterator", "auto_context", "auto_horizon", "last_steps",
+__all__ = ["WindowBatch", "WindowBatchIterator", "auto_context", "auto_horizon", "last_steps",
            "resolve_windows", "trailing_windows", "window_views"]
 
 #: A few long series: fewer sequences than this fraction of a batch are cut into windows.
 AUTO_WINDOW_MIN_LENGTH = 1.5
+
+
+@dataclass(frozen=True)
+class WindowBatch(Batch):
+    """A batch of training windows: a :class:`~seqestimators.data.Batch` whose first
+    ``n_context`` timesteps are the observed context of every window, the rest its horizon.
+
+    Attributes
+    ----------
+    n_context : int
+        Leading timesteps of every window that are observed; the network measures each
+        window's level and scale on them and forecasts the timesteps after them.
+    """
+
+    n_context: int = 0
 
 
 class WindowBatchIterator:
@@ -22,10 +39,10 @@ class WindowBatchIterator:
     timesteps among all the windows that fit inside a sequence (ragged sequences: inside its
     real timesteps; a sequence shorter than a window gives none), with torch's global
     generator (the estimators seed it from ``random_state``), and yields them in batches of
-    ``batch_size``. Each batch tells the network how many leading timesteps are its context
-    (``"n_context"``): the observed part of the window, from which its level and scale are
-    measured (one entry per window); the timesteps after it are the horizon, forecast in closed loop when the
-    estimator trains that way.
+    ``batch_size``, as :class:`WindowBatch` objects: each tells the network how many leading
+    timesteps are its context (``n_context``), the observed part of the window from which its
+    level and scale are measured; the timesteps after it are the horizon, forecast in closed
+    loop when the estimator trains that way.
 
     Parameters
     ----------
@@ -54,8 +71,8 @@ class WindowBatchIterator:
     >>> len(it.starts), len(it)
     (13, 4)
     >>> Xi, yi = next(iter(it))
-    >>> Xi["X"].shape, yi.shape, Xi["n_context"].tolist()
-    (torch.Size([4, 8, 1]), torch.Size([4, 8]), [5, 5, 5, 5])
+    >>> Xi.X.shape, yi.shape, Xi.n_context
+    (torch.Size([4, 8, 1]), torch.Size([4, 8]), 5)
     """
 
     def __init__(self, dataset, window_length, n_context, windows_per_epoch=None,
@@ -64,9 +81,7 @@ class WindowBatchIterator:
         self.window_length = int(window_length)
         self.n_context = int(n_context)
         self.windows_per_epoch = windows_per_epoch
-        lengths = self.dataset.lengths
-        n_series, n_timesteps = self.dataset.X.shape[:2]
-        lengths = torch.full((n_series,), n_timesteps) if lengths is None else lengths.cpu()
+        lengths = self.dataset.lengths.cpu()
         series, starts = [], []
         for i, length in enumerate(lengths.tolist()):
             n = int(length) - self.window_length + 1
@@ -103,11 +118,10 @@ class WindowBatchIterator:
             pick = chosen[begin:begin + self.batch_size]
             rows = series[pick][:, None]
             steps = starts[pick][:, None] + offsets[None, :]
-            # One entry per window (skorch measures a batch by the length of each value).
-            n_context = torch.full((len(pick),), self.n_context, dtype=torch.long,
-                                   device=device)
-            Xi = {"X": data.X[rows, steps], "n_context": n_context}
-            yield Xi, data.y[rows, steps]
+            X = data.X[rows, steps]
+            lengths = torch.full((len(pick),), self.window_length, dtype=torch.long,
+                                 device=device)
+            yield WindowBatch(X, lengths, n_context=self.n_context), data.y[rows, steps]
 
 
 def window_views(values, lengths, n_context):
@@ -149,7 +163,7 @@ def trailing_windows(X, lengths, n_context):
     Parameters
     ----------
     X : Tensor of shape (n_samples, n_timesteps, n_features)
-    lengths : Tensor of shape (n_samples,) or None
+    lengths : Tensor of shape (n_samples,)
     n_context : int
 
     Returns
@@ -159,11 +173,10 @@ def trailing_windows(X, lengths, n_context):
     window_lengths, rows, steps : Tensor of shape (n_windows,)
         Each window's length, and the sequence and timestep it ends at.
     """
-    n_samples, n_timesteps = X.shape[:2]
+    n_timesteps = X.shape[1]
     device = X.device
     width = min(int(n_context), n_timesteps)
-    lengths = torch.full((n_samples,), n_timesteps, device=device) if lengths is None \
-        else torch.as_tensor(lengths, device=device)
+    lengths = torch.as_tensor(lengths, device=device)
     real = torch.arange(n_timesteps, device=device)[None, :] < lengths[:, None]
     rows, steps = real.nonzero(as_tuple=True)
     starts = (steps - width + 1).clamp(min=0)
@@ -193,18 +206,7 @@ def last_steps(values, lengths, n):
     index = np.minimum(starts[:, None] + np.arange(width)[None, :], values.shape[1] - 1)
     cropped = values[np.arange(len(values))[:, None], index]
     cropped[np.arange(width)[None, :] >= new_lengths[:, None]] = 0
-    if bool((new_lengths == width).all()):
-        return np.ascontiguousarray(cropped), None
     return np.ascontiguousarray(cropped), new_lengths.astype(np.int64)
-
-
-class TrailingWindows:
-    """Sequences-like holder of trailing windows, for ``_make_dataset``."""
-
-    def __init__(self, values, lengths):
-        self.values = values
-        self.lengths = None if bool((lengths == values.shape[1]).all()) else \
-            lengths.astype(np.int64)
 
 
 def resolve_windows(params, sequences, feedback, *, period=None, sequential=False):

@@ -51,6 +51,32 @@ SCALING = ("a dict of numbers or lists of numbers", lambda v: isinstance(v, dict
     for k, x in v.items()))
 
 
+def _is_series_info(v):
+    """``RNNForecaster.series_info_``: columns, period and the end of the training series."""
+    keys = {"n_targets", "targets", "exogenous", "period", "pandas", "single", "tail", "index"}
+    if not (isinstance(v, dict) and set(v) == keys):
+        return False
+
+    def columns(x):
+        return isinstance(x, list) and all(isinstance(c, str) or _is_int(c) for c in x)
+
+    index = v["index"]
+    return (_is_int(v["n_targets"], 1) and columns(v["targets"]) and columns(v["exogenous"])
+            and len(v["targets"]) == v["n_targets"]
+            and (v["period"] is None or _is_int(v["period"], 1))
+            and isinstance(v["pandas"], bool) and isinstance(v["single"], bool)
+            and isinstance(v["tail"], np.ndarray) and v["tail"].ndim == 2
+            and v["tail"].dtype.kind == "f"
+            and v["tail"].shape[1] == len(v["targets"]) + len(v["exogenous"])
+            and (index is None or (isinstance(index, dict) and all(
+                isinstance(k, str) and (x is None or isinstance(x, str))
+                for k, x in index.items()) and index.get("kind") in ("period", "datetime"))))
+
+
+SERIES_INFO = ("the plain data of a forecaster's training series (columns, period, tail)",
+               _is_series_info)
+
+
 def _one_of(*names):
     return f"one of {names}", lambda v: isinstance(v, str) and v in names
 
@@ -87,7 +113,7 @@ def _tables():
         "seasonal_period_": POSITIVE_INT, "seasonal_inputs_": BOOL,
         "context_length_": _optional(POSITIVE_INT), "horizon_": _optional(POSITIVE_INT),
         "window_norm_": _optional(STR), "training_": STR, "transform_": _optional(STR),
-        "_scaling_": _optional(SCALING),
+        "_scaling_": _optional(SCALING), "series_info_": _optional(SERIES_INFO),
     }
     return {
         "seqestimators.RNNClassifier": {**net, **classifier, **recurrent},
