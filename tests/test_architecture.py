@@ -24,7 +24,7 @@ PACKAGE = Path(seqestimators.__file__).resolve().parent
 
 #: The rooms, from the bottom layer up. A room may import its own layer and the layers below.
 LAYERS = (
-    {"data", "sequences", "state", "datasets"},
+    {"data", "sequences", "state", "exceptions", "datasets"},
     {"nn", "networks"},
     {"estimators", "callbacks", "preprocessing"},
     {"forecasting", "search", "diagnostics", "io"},

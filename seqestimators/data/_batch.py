@@ -50,15 +50,6 @@ class Batch:
         # skorch measures a batch (and weighs its loss in the epoch's mean) by its length.
         return self.X.shape[0]
 
-    # Read access by key, as for the dict batches of iterators that are not typed yet (the
-    # forecaster's windows): ``"start" in x``, ``x.get("start", 0)``.
-    def __contains__(self, key):
-        return key in ("X", "lengths", "start") or (key == "target_lengths"
-                                                     and self.target_lengths is not None)
-
-    def get(self, key, default=None):
-        return getattr(self, key) if key in self else default
-
     @classmethod
     def from_mapping(cls, x):
         """A Batch from a dict batch (``{"X": ..., "lengths": ...}``, as ``DataLoader`` collates).
