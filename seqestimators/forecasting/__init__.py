@@ -17,7 +17,9 @@ The package's files, one concern each: ``_forecaster`` (the estimator: parameter
 fitted set-up), ``_training`` (skorch's training hooks), ``_inference`` (trailing-window
 predictions and closed loops), ``_series`` (pandas in and out), ``_windows``, ``_scaling``
 (standardization, window norms, log transform), ``_schedule`` (training modes, scheduled
-sampling), ``_feedback``, ``_seasonality``, ``_backtest`` and ``_scorers``.
+sampling), ``_panel`` (global models over many short series: left-padded windows, the
+baseline, the per-window loss scale), ``_long_format`` (``unique_id``/``ds``/``y`` panels),
+``_feedback``, ``_seasonality``, ``_backtest`` and ``_scorers``.
 """
 
 from ._backtest import backtest

@@ -6,7 +6,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from skorch import NeuralNetRegressor
 
@@ -17,6 +16,7 @@ from ..networks import CELLS, FeedbackNetwork
 from ..state import STATE_POLICIES
 from ._feedback import resolve_feedback, warn_inconsistent_feedback
 from ._inference import InferenceMixin
+from ._panel import BASELINES, min_window_length, resolve_baseline
 from ._scaling import (
     WINDOW_NORMS,
     check_positive,
@@ -141,7 +141,9 @@ default="inverse_sigmoid"
     horizon : "auto" or int, default="auto"
         Closed-loop timesteps at the end of each training window; ``"auto"``: ``max(2 m, 6)``.
     windows_per_epoch : "auto" or int, default="auto"
-        Windows drawn per epoch; ``"auto"``: every distinct window once, in a fresh order.
+        Windows drawn per epoch; ``"auto"``: every distinct window once, in a fresh order
+        (for series, ``fit(series)``: at most 16 batches of them, so that a panel of many
+        series is not one long epoch).
     window_norm : {{"auto", "revin", "mean"}} or None, default="auto"
         Normalization of each window by its own observed context, undone at the output
         (reversible instance normalization, Kim et al., ICLR 2022): ``"revin"`` subtracts the
@@ -169,6 +171,14 @@ default="inverse_sigmoid"
         For ``fit(frame)`` on a DataFrame: the column(s) forecast and fed back; the other
         columns are exogenous inputs (their future values are given to :meth:`forecast`).
         None: every column is a target.
+    baseline : {{"auto", "naive", "drift"}} or None, default="auto"
+        The forecast of an untrained network (needs ``residual``): its read-out starts at
+        zero, so that it forecasts the last value (``"naive"``) or the last value plus the
+        mean change of the training windows (``"drift"``, in window-normalized units: a
+        common growth rate under the log transform) and learns a correction to it. None: the
+        read-out's usual random initialization. ``"auto"``: ``"naive"`` for a model fitted on
+        several series (``fit(list_of_series)``, a global model), None otherwise (on one
+        seasonal series the last value is a poor start: measured on airline).
     accumulate_steps : int, default=1
         Optimizer step after this many batches (or ``tbptt_steps`` windows), on the mean of
         their gradients: gradient accumulation, e.g. for one-step chunks of a stream.
@@ -187,8 +197,9 @@ default="inverse_sigmoid"
         The training windows' context and horizon (None: whole sequences).
     seasonal_period_ : int
         The seasonal period used.
-    training_, transform_, window_norm_, seasonal_inputs_ : str, None or bool
-        The resolved ``training``, ``transform``, ``window_norm`` and ``seasonal_inputs``.
+    training_, transform_, window_norm_, seasonal_inputs_, baseline_ : str, None or bool
+        The resolved ``training``, ``transform``, ``window_norm``, ``seasonal_inputs`` and
+        ``baseline``.
     series_info_ : dict or None
         Fitted on series (``fit(series)``): their target and exogenous columns, seasonal
         period, and the end of the last series (its values and time index), from which
@@ -262,6 +273,7 @@ default="inverse_sigmoid"
         "seasonal_period": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "seasonal_inputs": [StrOptions({"auto"}), "boolean"],
         "target": [str, Integral, list, None],
+        "baseline": [StrOptions({"auto", *BASELINES}), None],
     }
 
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, dropout=0.0,
@@ -270,7 +282,7 @@ default="inverse_sigmoid"
                  input_changes=True, standardize=True, context_length="auto", horizon="auto",
                  windows_per_epoch="auto", window_norm="auto", transform="auto",
                  seasonal_period="auto", seasonal_inputs="auto", target=None,
-                 accumulate_steps=1, max_epochs=1000,
+                 baseline="auto", accumulate_steps=1, max_epochs=1000,
                  n_iter_no_change=10, tol=1e-4, early_stopping=False, validation_fraction=0.1,
                  lr=0.01, predict_batch_size=256, batch_size=32, optimizer=torch.optim.Adam,
                  criterion=torch.nn.MSELoss, train_split=None, callbacks=None,
@@ -300,6 +312,7 @@ default="inverse_sigmoid"
         self.seasonal_period = seasonal_period
         self.seasonal_inputs = seasonal_inputs
         self.target = target
+        self.baseline = baseline
         self.accumulate_steps = accumulate_steps
         self.max_epochs = max_epochs
         self.n_iter_no_change = n_iter_no_change
@@ -389,12 +402,14 @@ default="inverse_sigmoid"
             windows = resolve_windows(
                 self.get_params(deep=False), sequences, feedback,
                 period=None if info is None else info["period"],
-                sequential=self._state_policy.carries or self.tbptt_steps is not None)
+                sequential=self._state_policy.carries or self.tbptt_steps is not None,
+                series=info is not None)
             self.transform_, windows["window_norm_"] = resolve_transform(
                 self.transform, windows["window_norm_"], sequences, targets, feedback,
                 windows["context_length_"] is not None)
             for name, value in windows.items():
                 setattr(self, name, value)
+            self.baseline_ = resolve_baseline(self.baseline, info)
         warn_inconsistent_feedback(sequences, targets, self.feedback_features_,
                                    type(self).__name__)
         if self.transform_ == "log":
@@ -413,8 +428,11 @@ default="inverse_sigmoid"
         super()._fit_statistics(sequences, targets)
         if self.transform_ == "log":
             targets = log_targets(targets, sequences)
-        self._scaling_ = scaling(sequences, targets, self.feedback_features_, self.residual,
-                                 self.context_length_, self.horizon_, self.window_norm_)
+        self._scaling_ = scaling(
+            sequences, targets, self.feedback_features_, self.residual, self.context_length_,
+            self.horizon_, self.window_norm_,
+            min_length=None if self.horizon_ is None or self.series_info_ is None else
+            min_window_length(self.horizon_))
 
     def _validate_X(self, X, *, reset):
         sequences = super()._validate_X(X, reset=reset)
@@ -432,7 +450,11 @@ default="inverse_sigmoid"
         ``DatetimeIndex``, a 1D array, or a list of them (ragged lengths allowed); the value at
         period ``t`` is the input of the target at ``t + 1``. The columns named by ``target``
         (all of them when None) are forecast and fed back; the other columns are exogenous
-        inputs. A few long series are learned from windows (see ``context_length``).
+        inputs. Series are learned from windows (see ``context_length``); several series are
+        one global model, each window normalized by its own context, and a series shorter
+        than a window gives one window left-padded with its first value (the loss skips the
+        padding). A long-format DataFrame with the columns ``unique_id``, ``ds`` and ``y``
+        (as statsforecast and neuralforecast take a panel) is read as the list of its series.
 
         Parameters
         ----------
@@ -457,34 +479,3 @@ default="inverse_sigmoid"
             # Forecasts read the last context_length_ periods only.
             self.series_info_["tail"] = self.series_info_["tail"][-self.context_length_:]
         return self
-
-
-    # ------------------------------------------------------------------ scoring
-    def score(self, X, y=None, sample_weight=None):
-        """R² of one-step predictions, or of a closed-loop forecast for a series.
-
-        With ``y``: the coefficient of determination of the one-step-ahead predictions of the
-        sequences ``X`` over all real timesteps. Without ``y`` (a model fitted on a series):
-        ``X`` holds periods after the training series (the test part of a
-        :class:`~sklearn.model_selection.TimeSeriesSplit`), and the score is the R² of the
-        closed-loop forecast of those periods from the end of the training series, matched
-        by their time index (see :func:`~seqestimators.forecasting.make_forecast_scorer`).
-
-        Parameters
-        ----------
-        X : array-like, DataFrame or Series
-            Test sequences, or the periods following the training series.
-        y : array-like or list of arrays, default=None
-            True values of the sequences; None for a series.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sequence (with ``y`` only).
-
-        Returns
-        -------
-        score : float
-        """
-        if y is not None:
-            return super().score(X, y, sample_weight=sample_weight)
-        forecast, actual = self._forecast_from_fit(X)
-        return float(r2_score(actual, forecast))
-

@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..data import Sequences, check_sequences, last_real_step, unpad_sequences
 from ..state import map_state
+from ._long_format import is_long_panel
 from ._scaling import check_positive, transform_sequences
 from ._series import is_time_series
 from ._windows import last_steps, window_views
@@ -112,9 +113,11 @@ class InferenceMixin:
         **Series** (a model fitted with ``fit(series)``): ``X`` is a series (a pandas Series or
         DataFrame on a time index, a 1D array, or a list of them) and the result is the
         forecast of the ``n_steps`` periods after its end, indexed by those periods (a Series
-        for one target, a DataFrame of the target columns for several). ``exogenous`` then
-        holds the exogenous columns for those future periods (a DataFrame; the value of the
-        last period is not needed, as it informs only the period after the forecast).
+        for one target, a DataFrame of the target columns for several; for a long-format
+        ``unique_id``/``ds``/``y`` frame, a long frame of ``unique_id``, ``ds`` and ``y``
+        rows). ``exogenous`` then holds the exogenous columns for those future periods (a
+        DataFrame; the value of the last period is not needed, as it informs only the period
+        after the forecast).
 
         Parameters
         ----------
@@ -151,7 +154,7 @@ default=None
         """
         check_is_fitted(self)
         n_steps = check_scalar(n_steps, "n_steps", Integral, min_val=1)
-        if is_time_series(X) or (isinstance(X, np.ndarray) and X.ndim == 1) or (
+        if is_long_panel(X) or is_time_series(X) or (isinstance(X, np.ndarray) and X.ndim == 1) or (
                 isinstance(X, list) and X and all(
                     isinstance(x, np.ndarray) and x.ndim == 1 for x in X)):
             return self._forecast_series(X, n_steps, exogenous)

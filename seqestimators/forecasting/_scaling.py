@@ -12,12 +12,15 @@ WINDOW_NORMS = ("revin", "mean")
 
 
 def scaling(sequences, targets, feedback, residual, context=None, horizon=None,
-             window_norm=None):
+            window_norm=None, min_length=None):
     """Per-feature and per-target (or per-change) mean and standard deviation over real steps.
 
     With ``window_norm``, the statistics of the feedback features, targets and changes are
     those of the training windows normalized by their own context, as the network sees them;
-    ``loss_scale`` keeps the scale of the targets (or changes) in the data's units.
+    ``loss_scale`` keeps the scale of the targets (or changes) in the data's units. With
+    ``min_length``, a sequence shorter than a window but with at least ``min_length`` real
+    steps gives one left-padded window, as
+    :class:`~seqestimators.forecasting.WindowBatchIterator` draws it.
     """
     stats = plain_scaling(sequences.values, sequences.mask(), targets, feedback, residual)
     if window_norm is None:
@@ -30,11 +33,14 @@ def scaling(sequences, targets, feedback, residual, context=None, horizon=None,
         if n >= length:
             rows.append(np.full(int(n) - length + 1, i))
             starts.append(np.arange(int(n) - length + 1))
+        elif min_length is not None and n >= min_length:  # a left-padded window
+            rows.append(np.array([i]))
+            starts.append(np.array([int(n) - length]))
     rows, starts = np.concatenate(rows), np.concatenate(starts)
     if len(rows) > 4096:  # evenly spaced windows are enough for a mean and a scale
         pick = np.linspace(0, len(rows) - 1, 4096).astype(int)
         rows, starts = rows[pick], starts[pick]
-    index = starts[:, None] + np.arange(length)[None, :]
+    index = np.maximum(starts[:, None] + np.arange(length)[None, :], 0)
     win_x = values[rows[:, None], index].astype(np.float64)
     win_y = targets[rows[:, None], index]
     fed = win_x[:, :context][..., feedback]

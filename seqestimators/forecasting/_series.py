@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_is_fitted
 
 from ..data import check_sequences
+from ._long_format import TIME_COLUMN, is_long_panel, long_to_series, series_to_long
+from ._panel import pad_left
 from ._seasonality import index_offset, seasonal_period_from_index
 
 __all__ = ["SeriesMixin", "future_index", "is_time_series"]
@@ -110,10 +113,14 @@ class SeriesMixin:
 
     def _series_to_sequences(self, X):
         """``(series_info_, X, y)``: the sequences and targets of the series ``X``."""
+        if is_long_panel(X):
+            X = [item for _, _, item in long_to_series(X)]
         series, single = self._series_list(X)
         parts = [self._series_values(s) for s in series]
         targets, exogenous = parts[0][1], parts[0][2]
-        if any(p[1] != targets or p[2] != exogenous for p in parts):
+        # Named pandas Series (one per id) differ in name only: their one column is the target.
+        if any((p[1] != targets and not isinstance(s, pd.Series)) or p[2] != exogenous
+               for p, s in zip(parts, series)):
             raise ValueError("Every series must have the same target and exogenous columns.")
         for values, _, _ in parts:
             if len(values) < 3:
@@ -134,11 +141,17 @@ class SeriesMixin:
             period = seasonal_period_from_index(last.index)
         pandas = isinstance(last, pd.Series | pd.DataFrame)
         info = {"n_targets": k, "targets": targets, "exogenous": exogenous, "period": period,
-                "pandas": pandas, "single": single, "tail": parts[-1][0],
+                "pandas": pandas, "single": single, "n_series": len(series),
+                "tail": parts[-1][0],
                 "index": _index_info(last.index) if pandas else None}
         return info, Xs, ys
 
     def _forecast_series(self, X, n_steps, exogenous):
+        if is_long_panel(X):
+            parts = long_to_series(X)
+            out = self._forecast_series([item for _, _, item in parts], n_steps, exogenous)
+            datetime = pd.api.types.is_datetime64_any_dtype(X[TIME_COLUMN])
+            return series_to_long(parts, out, datetime=datetime)
         info = getattr(self, "series_info_", None)
         series, single = self._series_list(X)
         exo_names = self._series_values(series[0])[2]
@@ -154,7 +167,7 @@ class SeriesMixin:
         results = []
         for s, exo in zip(series, exogenous):
             values, targets, _ = self._series_values(s)
-            if info is not None and targets != info["targets"]:
+            if info is not None and targets != info["targets"] and not isinstance(s, pd.Series):
                 raise ValueError(f"The series has target columns {targets}, but "
                                  f"{type(self).__name__} was fitted on {info['targets']}.")
             future_exo = None
@@ -169,6 +182,8 @@ class SeriesMixin:
                         f"the first {n_steps - 1} forecast periods (finite values); got "
                         f"{len(frame)} rows.")
                 future_exo = future_exo[None].astype(np.float32)
+            if self.context_length_ is not None:  # a series shorter than the context
+                values = pad_left(values, self.context_length_ + 1)
             with self._runtime():
                 sequences = check_sequences(values[None], estimator=self)
                 if sequences.n_features != self.input_size_:
@@ -187,6 +202,34 @@ class SeriesMixin:
             else:
                 results.append(path[:, 0])
         return results[0] if single else results
+
+    def score(self, X, y=None, sample_weight=None):
+        """R² of one-step predictions, or of a closed-loop forecast for a series.
+
+        With ``y``: the coefficient of determination of the one-step-ahead predictions of the
+        sequences ``X`` over all real timesteps. Without ``y`` (a model fitted on a series):
+        ``X`` holds periods after the training series (the test part of a
+        :class:`~sklearn.model_selection.TimeSeriesSplit`), and the score is the R² of the
+        closed-loop forecast of those periods from the end of the training series, matched
+        by their time index (see :func:`~seqestimators.forecasting.make_forecast_scorer`).
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or Series
+            Test sequences, or the periods following the training series.
+        y : array-like or list of arrays, default=None
+            True values of the sequences; None for a series.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence (with ``y`` only).
+
+        Returns
+        -------
+        score : float
+        """
+        if y is not None:
+            return super().score(X, y, sample_weight=sample_weight)
+        forecast, actual = self._forecast_from_fit(X)
+        return float(r2_score(actual, forecast))
 
     def _forecast_from_fit(self, X_future):
         """Forecast of the periods of ``X_future`` from the end of the training series.

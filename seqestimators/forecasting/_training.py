@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import torch
 
-from ..data import Batch, SequenceBatchIterator, last_real_step
+from ..data import Batch, SequenceBatchIterator, last_real_step, resolve_dataset
+from ._panel import (
+    auto_windows_per_epoch,
+    init_baseline,
+    is_panel,
+    min_window_length,
+    window_loss_scale,
+)
 from ._schedule import feedback_probability
 from ._windows import WindowBatch, WindowBatchIterator, trailing_windows
 
@@ -37,11 +44,16 @@ class TrainingMixin:
                 self.iterator_train is SequenceBatchIterator:
             kwargs = self.get_params_for("iterator_train")
             kwargs.setdefault("batch_size", self.batch_size)
-            per_epoch = self.windows_per_epoch
+            per_epoch = None if self.windows_per_epoch == "auto" else self.windows_per_epoch
+            on_series = getattr(self, "series_info_", None) is not None
+            if per_epoch is None and on_series:
+                per_epoch = auto_windows_per_epoch(
+                    resolve_dataset(dataset).lengths.cpu().numpy(), self.context_length_,
+                    self.horizon_, kwargs["batch_size"])
             return WindowBatchIterator(
                 dataset, window_length=self.context_length_ + self.horizon_,
-                n_context=self.context_length_,
-                windows_per_epoch=None if per_epoch == "auto" else per_epoch, **kwargs)
+                n_context=self.context_length_, windows_per_epoch=per_epoch,
+                min_length=min_window_length(self.horizon_) if on_series else None, **kwargs)
         return super().get_iterator(dataset, training=training)
 
     def infer(self, x, **fit_params):
@@ -80,7 +92,14 @@ class TrainingMixin:
                 torch.as_tensor(scale, device=y_pred.device)
             scale = scale.to(y_pred.dtype)
             y_true = torch.as_tensor(y_true, device=y_pred.device).to(y_pred.dtype)
-            y_pred, y_true = y_pred / scale, y_true / scale
+            if self.window_norm_ == "revin" and isinstance(X, WindowBatch) and \
+                    is_panel(self.series_info_):
+                # Many series on their own scales: each window's error in its own units.
+                scale = window_loss_scale(self.module_, X).to(y_pred.dtype)[:, None, :]
+                y_pred = y_pred / scale
+                y_true = y_true / (scale if y_true.ndim == 3 else scale[..., 0])
+            else:
+                y_pred, y_true = y_pred / scale, y_true / scale
         return super().get_loss(y_pred, y_true, X=X, training=training)
 
     def _infer_trailing(self, batch, **fit_params):
@@ -109,3 +128,10 @@ class TrainingMixin:
                 outputs = self._infer_trailing(batch)
             outputs = outputs.float().cpu().numpy()
         return super()._score_outputs(outputs, dataset)
+
+    def initialize_module(self):
+        super().initialize_module()
+        # The read-out starts where the fitted baseline says (see RNNForecaster's baseline).
+        if getattr(self, "baseline_", None) is not None and self.residual:
+            init_baseline(self.module_, self.baseline_)
+        return self

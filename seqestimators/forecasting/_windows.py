@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
 
 from ..data import Batch, resolve_dataset
+from ._panel import min_window_length
 from ._seasonality import detect_seasonal_period
 
 __all__ = ["WindowBatch", "WindowBatchIterator", "auto_context", "auto_horizon", "last_steps",
@@ -27,9 +28,24 @@ class WindowBatch(Batch):
     n_context : int
         Leading timesteps of every window that are observed; the network measures each
         window's level and scale on them and forecasts the timesteps after them.
+    n_pad : Tensor of shape (batch,) or None
+        Leading timesteps of each window that repeat its sequence's first value (a sequence
+        shorter than a window); the loss skips them. None: no window is padded.
     """
 
     n_context: int = 0
+    n_pad: torch.Tensor | None = None
+
+    def loss_mask(self, n_timesteps=None):
+        if self.n_pad is None:
+            return super().loss_mask(n_timesteps)
+        n = self.X.shape[1] if n_timesteps is None else n_timesteps
+        steps = torch.arange(n, device=self.n_pad.device)
+        return steps[None, :] >= self.n_pad[:, None]
+
+    def to(self, device, dtype=None):
+        moved = super().to(device, dtype)
+        return moved if self.n_pad is None else replace(moved, n_pad=self.n_pad.to(device))
 
 
 class WindowBatchIterator:
@@ -59,6 +75,11 @@ class WindowBatchIterator:
         Windows per batch; ``-1``: all the windows of a pass in one batch.
     shuffle : bool, default=True
         Ignored (windows are always drawn at random); accepted because the estimators pass it.
+    min_length : int, default=None
+        A sequence shorter than a window but with at least ``min_length`` real timesteps
+        gives one window ending at its end, left-padded with its first timestep (its
+        :class:`WindowBatch` then holds ``n_pad``, which the loss skips). None: such
+        sequences give no window.
 
     Examples
     --------
@@ -76,8 +97,9 @@ class WindowBatchIterator:
     """
 
     def __init__(self, dataset, window_length, n_context, windows_per_epoch=None,
-                 batch_size=32, shuffle=True):
+                 batch_size=32, shuffle=True, min_length=None):
         self.dataset = resolve_dataset(dataset)
+        self.min_length = min_length
         self.window_length = int(window_length)
         self.n_context = int(n_context)
         self.windows_per_epoch = windows_per_epoch
@@ -88,6 +110,10 @@ class WindowBatchIterator:
             if n > 0:
                 series.append(torch.full((n,), i, dtype=torch.long))
                 starts.append(torch.arange(n))
+            elif min_length is not None and int(length) >= min_length:
+                # One window ending at the sequence's end, left-padded (its loss masked).
+                series.append(torch.full((1,), i, dtype=torch.long))
+                starts.append(torch.tensor([n - 1]))
         if not starts:
             raise ValueError(
                 f"No sequence holds a window of {self.window_length} timesteps (the longest has "
@@ -118,10 +144,14 @@ class WindowBatchIterator:
             pick = chosen[begin:begin + self.batch_size]
             rows = series[pick][:, None]
             steps = starts[pick][:, None] + offsets[None, :]
+            n_pad = (-starts[pick]).clamp(min=0)
+            steps = steps.clamp(min=0)  # a left-padded window repeats its first timestep
             X = data.X[rows, steps]
             lengths = torch.full((len(pick),), self.window_length, dtype=torch.long,
                                  device=device)
-            yield WindowBatch(X, lengths, n_context=self.n_context), data.y[rows, steps]
+            yield (WindowBatch(X, lengths, n_context=self.n_context,
+                               n_pad=n_pad if bool((n_pad > 0).any()) else None),
+                   data.y[rows, steps])
 
 
 def window_views(values, lengths, n_context):
@@ -209,7 +239,8 @@ def last_steps(values, lengths, n):
     return np.ascontiguousarray(cropped), new_lengths.astype(np.int64)
 
 
-def resolve_windows(params, sequences, feedback, *, period=None, sequential=False):
+def resolve_windows(params, sequences, feedback, *, period=None, sequential=False,
+                    series=False):
     """The fitted window set-up: seasonal period, context, horizon, normalization, mode.
 
     Parameters
@@ -225,6 +256,9 @@ def resolve_windows(params, sequences, feedback, *, period=None, sequential=Fals
     sequential : bool, default=False
         Whether training runs one stream in order (carried state or truncated BPTT), which
         windows drawn at random offsets cannot do.
+    series : bool, default=False
+        Whether the sequences are series (``fit(series)``): then always learned from
+        windows, however many, a series shorter than a window left-padded.
 
     Returns
     -------
@@ -249,9 +283,13 @@ def resolve_windows(params, sequences, feedback, *, period=None, sequential=Fals
         few = sequences.n_samples * 4 <= max(batch_size, 1) or \
             (batch_size == -1 and sequences.n_samples <= 8)
         long_enough = lengths.max() >= AUTO_WINDOW_MIN_LENGTH * (context + horizon)
-        if not (few and long_enough) or sequential:
+        # Series, a list of many short ones too: one global model on windows scaled each by
+        # its own context (those shorter than a window left-padded, see get_iterator).
+        on_series = series and lengths.max() >= min_window_length(horizon)
+        if not (few or on_series) or not (long_enough or on_series) or sequential:
             context = None
-    if context is not None and lengths.max() < context + horizon:
+    if context is not None and lengths.max() < context + horizon and not (
+            series and params["context_length"] == "auto"):
         raise ValueError(
             f"context_length={context} and horizon={horizon} make training windows of "
             f"{context + horizon} timesteps, but the longest sequence has "

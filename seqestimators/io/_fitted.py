@@ -54,7 +54,9 @@ SCALING = ("a dict of numbers or lists of numbers", lambda v: isinstance(v, dict
 def _is_series_info(v):
     """``RNNForecaster.series_info_``: columns, period and the end of the training series."""
     keys = {"n_targets", "targets", "exogenous", "period", "pandas", "single", "tail", "index"}
-    if not (isinstance(v, dict) and set(v) == keys):
+    # "n_series" (how many series were learned) is absent from models saved before it.
+    if not (isinstance(v, dict) and set(v) - {"n_series"} == keys
+            and _is_int(v.get("n_series", 1), 1)):
         return False
 
     def columns(x):
@@ -114,6 +116,7 @@ def _tables():
         "context_length_": _optional(POSITIVE_INT), "horizon_": _optional(POSITIVE_INT),
         "window_norm_": _optional(STR), "training_": STR, "transform_": _optional(STR),
         "_scaling_": _optional(SCALING), "series_info_": _optional(SERIES_INFO),
+        "baseline_": _optional(_one_of("naive", "drift")),
     }
     return {
         "seqestimators.RNNClassifier": {**net, **classifier, **recurrent},
