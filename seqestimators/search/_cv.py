@@ -31,6 +31,7 @@ from sklearn.utils._param_validation import (
 )
 from skorch.dataset import ValidSplit
 
+from ..data import check_seed
 from ..sequences import frame_to_sequences
 from ._fingerprint import check_fingerprint, n_samples, study_fingerprint
 from ._fitted import FittedStudySearch
@@ -45,7 +46,6 @@ from ._space import (
 from ._storage import check_direction, make_storage
 from ._trials import (
     Problem,
-    check_seed,
     missing_trials,
     optimize,
     optuna_quiet,

@@ -14,9 +14,9 @@ from optuna.study import MaxTrialsCallback
 from optuna.trial import TrialState
 from sklearn.base import clone
 from sklearn.model_selection import cross_validate
-from sklearn.utils import check_random_state
 from skorch.dataset import ValidSplit
 
+from ..data import check_seed
 from ..state import CarryContinuationWarning
 from ._fingerprint import check_fingerprint
 from ._pruning import ACTIVE_TRIAL, TrialContext
@@ -196,19 +196,6 @@ def validation_share(estimator):
         if isinstance(split.cv, Integral) and split.cv > 1:
             return 1.0 / int(split.cv)
     return None
-
-
-def check_seed(random_state):
-    """An int seed for Optuna or a split from a scikit-learn ``random_state``.
-
-    None stays None, an int is used as is, and a ``RandomState`` instance draws one (advancing
-    it, as scikit-learn estimators do).
-    """
-    if random_state is None:
-        return None
-    if isinstance(random_state, Integral):
-        return int(random_state)
-    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
 def _derived_seed(random_state, n_existing, worker):
