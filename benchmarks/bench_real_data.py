@@ -63,9 +63,13 @@ DATASETS = {
     "Tecator": ("load_tecator", "regression", False),
     "OSULeaf": ("load_osuleaf", "classification", False),
     "PLAID": ("load_plaid", "classification", True),
+    "ArrowHead": ("load_arrowhead", "classification", False),
+    "Covid3Month": ("load_covid_3month", "regression", False),
+    "CardanoSentiment": ("load_cardano_sentiment", "regression", False),
 }
-PARTS = ("defaults", "memoryless", "dtw", "minirocket", "search")
-LABELS = {"defaults": "defaults", "search": "search", "memoryless": "memoryless",
+PARTS = ("defaults", "trivial", "memoryless", "dtw", "minirocket", "search")
+LABELS = {"defaults": "defaults", "trivial": "trivial", "search": "search",
+          "memoryless": "memoryless",
           "dtw": "1-NN DTW", "minirocket": "MiniRocket"}
 POOLINGS = ["auto", "last", "mean", "max", "attention"]
 
@@ -178,6 +182,22 @@ def run_estimators(kind, data, seeds, max_epochs):
         runs.append(run)
     result = summarize(runs)
     result["runs"] = runs
+    return result
+
+
+def run_trivial(data):
+    """The trivial model: the training mean (regression) or the majority class."""
+    X, y, X_test, y_test, info = data
+    y = np.asarray(y)
+    if info["task"] == "classification":
+        labels, counts = np.unique(y, return_counts=True)
+        prediction = np.full(len(y_test), labels[counts.argmax()])
+        setting = "majority class of the training set"
+    else:
+        prediction = np.full(len(y_test), float(np.mean(y)))
+        setting = "mean of the training targets"
+    result = scores(info["task"], y_test, prediction)
+    result["setting"] = setting
     return result
 
 
@@ -326,7 +346,7 @@ def table_rows(results, names=None):
     """Header and one row of cells per recorded dataset."""
     names = [n for n in (names or DATASETS) if n in results["datasets"]]
     header = ["dataset", "train / test, length, channels", "defaults (mean ± sd)", "epochs",
-              "search", "memoryless", "1-NN DTW", "MiniRocket"]
+              "trivial", "search", "memoryless", "1-NN DTW", "MiniRocket"]
     rows = []
     for name in names:
         entry = results["datasets"][name]
@@ -340,7 +360,8 @@ def table_rows(results, names=None):
             "/".join(str(r["n_iter"]) for r in defaults["runs"])
         rows.append([f"{name}{' (R²)' if reg else ''}", shape,
                      cell(defaults, rmse=reg, spread=True), epochs,
-                     cell(entry.get("search"), rmse=reg), cell(entry.get("memoryless"), rmse=reg),
+                     cell(entry.get("trivial"), rmse=reg), cell(entry.get("search"), rmse=reg),
+                     cell(entry.get("memoryless"), rmse=reg),
                      cell(entry.get("dtw"), rmse=reg), cell(entry.get("minirocket"), rmse=reg)])
     return header, rows
 
@@ -388,6 +409,14 @@ def goals(results, names=None):
         ok = d["score"] >= b["score"]
         lines.append(f"  {name}: defaults {d['score']:.3f} vs 1-NN DTW {b['score']:.3f}: "
                      f"{'met' if ok else 'NOT met'} ({100 * (d['score'] - b['score']):+.1f} points)")
+    for name in names:
+        entry = results["datasets"][name]
+        d, tr = entry.get("defaults"), entry.get("trivial")
+        if entry.get("info", {}).get("task") != "regression" or d is None or tr is None:
+            continue
+        ok = d.get("rmse", np.inf) <= tr["rmse"]
+        lines.append(f"  {name}: defaults RMSE {d.get('rmse', float('nan')):.4g} vs the mean "
+                     f"predictor {tr['rmse']:.4g}: {'met' if ok else 'NOT met (fit warns: BaselineWarning)'}")
     gaps = []
     for name in names:
         entry = results["datasets"][name]
@@ -503,6 +532,8 @@ def main(argv=None):
                 status(f" {name}: {part}...")
                 if part == "defaults":
                     value = run_estimators("rnn", data, seeds, max_epochs)
+                elif part == "trivial":
+                    value = run_trivial(data)
                 elif part == "memoryless":
                     value = run_estimators("memoryless", data, seeds, max_epochs)
                 elif part == "dtw":
