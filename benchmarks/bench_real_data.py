@@ -67,8 +67,8 @@ DATASETS = {
     "Covid3Month": ("load_covid_3month", "regression", False),
     "CardanoSentiment": ("load_cardano_sentiment", "regression", False),
 }
-PARTS = ("defaults", "trivial", "memoryless", "dtw", "minirocket", "search")
-LABELS = {"defaults": "defaults", "trivial": "trivial", "search": "search",
+PARTS = ("defaults", "conv", "trivial", "memoryless", "dtw", "minirocket", "search")
+LABELS = {"defaults": "defaults", "conv": "frontend='conv'", "trivial": "trivial", "search": "search",
           "memoryless": "memoryless",
           "dtw": "1-NN DTW", "minirocket": "MiniRocket"}
 POOLINGS = ["auto", "last", "mean", "max", "attention"]
@@ -144,9 +144,12 @@ def pipeline(kind, task, seed, max_epochs=None):
     from seqestimators.preprocessing import SequenceScaler
 
     cls = {("rnn", "classification"): RNNClassifier, ("rnn", "regression"): RNNRegressor,
+           ("conv", "classification"): RNNClassifier, ("conv", "regression"): RNNRegressor,
            ("memoryless", "classification"): MemorylessClassifier,
            ("memoryless", "regression"): MemorylessRegressor}[kind, task]
     params = {"random_state": seed}
+    if kind == "conv":        # the defaults with the convolutional front-end
+        params["frontend"] = "conv"
     if max_epochs is not None:
         params["max_epochs"] = max_epochs
     return make_pipeline(SequenceScaler(), cls(**params))
@@ -346,7 +349,7 @@ def table_rows(results, names=None):
     """Header and one row of cells per recorded dataset."""
     names = [n for n in (names or DATASETS) if n in results["datasets"]]
     header = ["dataset", "train / test, length, channels", "defaults (mean ± sd)", "epochs",
-              "trivial", "search", "memoryless", "1-NN DTW", "MiniRocket"]
+              "frontend='conv'", "trivial", "search", "memoryless", "1-NN DTW", "MiniRocket"]
     rows = []
     for name in names:
         entry = results["datasets"][name]
@@ -360,6 +363,7 @@ def table_rows(results, names=None):
             "/".join(str(r["n_iter"]) for r in defaults["runs"])
         rows.append([f"{name}{' (R²)' if reg else ''}", shape,
                      cell(defaults, rmse=reg, spread=True), epochs,
+                     cell(entry.get("conv"), rmse=reg, spread=True),
                      cell(entry.get("trivial"), rmse=reg), cell(entry.get("search"), rmse=reg),
                      cell(entry.get("memoryless"), rmse=reg),
                      cell(entry.get("dtw"), rmse=reg), cell(entry.get("minirocket"), rmse=reg)])
@@ -532,6 +536,8 @@ def main(argv=None):
                 status(f" {name}: {part}...")
                 if part == "defaults":
                     value = run_estimators("rnn", data, seeds, max_epochs)
+                elif part == "conv":
+                    value = run_estimators("conv", data, seeds, max_epochs)
                 elif part == "trivial":
                     value = run_trivial(data)
                 elif part == "memoryless":
