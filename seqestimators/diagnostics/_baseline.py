@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..sequences import lengths_to_mask
 from ._result import Check, finding, score_name
 
 
@@ -13,7 +14,7 @@ def _real_values(data, output):
         values = np.concatenate([np.asarray(v).reshape(len(v), -1) for v in data.y])
     elif output == "sequence":
         y = np.asarray(data.y)
-        mask = np.arange(y.shape[1])[None, :] < np.asarray(data.lengths)[:, None]
+        mask = lengths_to_mask(np.asarray(data.lengths), y.shape[1])
         values = y[mask].reshape(int(mask.sum()), -1)
     else:
         y = np.asarray(data.y)
