@@ -49,6 +49,7 @@ from ._trials import (
     missing_trials,
     optimize,
     optuna_quiet,
+    run_queued_trials,
     run_worker,
     validation_share,
 )
@@ -362,14 +363,8 @@ class SequenceSearchCV(MetaEstimatorMixin, FittedStudySearch, BaseEstimator):
             check_fingerprint(study, fingerprint)
             self._enqueue_estimator_params(study, distributions)
             budget = missing_trials(study, self.n_trials)
-            queued = len(study.get_trials(deepcopy=False, states=(TrialState.WAITING,)))
-            if n_jobs > 1 and queued and budget != 0:
-                # A database storage can hand one queued trial to two workers at once (SQLite
-                # has no row locks: the second one then fails to tell it), so queued trials
-                # run here, before the workers start.
-                optimize(self, study, problem, queued if budget is None else min(queued, budget),
-                         worker=0)
-                budget = missing_trials(study, self.n_trials)
+            if n_jobs > 1:
+                budget = run_queued_trials(self, study, problem, budget)
             if budget is not None:
                 n_jobs = min(n_jobs, budget)  # no worker without a trial to run
             if n_jobs <= 1:

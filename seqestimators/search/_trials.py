@@ -87,6 +87,19 @@ def optimize(search, study, problem, budget, worker):
     )
 
 
+def run_queued_trials(search, study, problem, budget):
+    """Run the study's queued trials in this process; returns the budget left for the workers.
+
+    A database storage can hand one queued trial to two workers at once (SQLite has no row
+    locks: the second one then fails to tell it), so queued trials run before workers start.
+    """
+    queued = len(study.get_trials(deepcopy=False, states=(TrialState.WAITING,)))
+    if not queued or budget == 0:
+        return budget
+    optimize(search, study, problem, queued if budget is None else min(queued, budget), worker=0)
+    return missing_trials(study, search.n_trials)
+
+
 def objective(trial, problem, n_trials):
     """The mean CV score of the trial's parameters; the per-fold scores as user attributes."""
     if n_trials is not None:
