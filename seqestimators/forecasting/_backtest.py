@@ -10,6 +10,8 @@ from sklearn.base import clone
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils import check_scalar
 
+from ._series import quantile_columns
+
 __all__ = ["backtest"]
 
 
@@ -48,7 +50,9 @@ def backtest(estimator, y, *, horizon, cv=5, refit=True, exogenous=None):
     results : pandas.DataFrame
         One row per origin, step and target: ``origin`` (the last training period), ``step``
         (1 to the test length), ``period`` (the forecast period), ``target`` (column name,
-        ``"y"`` for arrays), ``forecast``, ``actual`` and ``error`` (forecast minus actual).
+        ``"y"`` for arrays), ``forecast``, ``actual`` and ``error`` (forecast minus actual);
+        for a forecaster with ``quantiles``, one more column per level (``"q0.1"``, ...), from
+        which interval coverage follows.
 
     Examples
     --------
@@ -93,13 +97,15 @@ def backtest(estimator, y, *, horizon, cv=5, refit=True, exogenous=None):
         if refit or fitted is None:
             fitted = clone(estimator).fit(_take(series, train))
         future = _take(series, test)
-        forecast, actual, names, periods = _forecast_against(fitted, past, future)
+        forecast, actual, names, periods, levels = _forecast_against(fitted, past, future)
         origin = _label(series, train.max())
         for j in range(len(test)):
             for k, name in enumerate(names):
-                rows.append((origin, j + 1, periods[j], name, forecast[j, k], actual[j, k]))
+                rows.append((origin, j + 1, periods[j], name, forecast[j, k], actual[j, k],
+                             *([] if levels is None else levels[j, k])))
+    quantiles = getattr(fitted, "quantiles_", None) or ()
     frame = pd.DataFrame(rows, columns=["origin", "step", "period", "target", "forecast",
-                                        "actual"])
+                                        "actual", *quantile_columns(["y"], quantiles)])
     frame["error"] = frame["forecast"] - frame["actual"]
     return frame
 
@@ -119,9 +125,11 @@ def _label(series, position):
 def _forecast_against(estimator, past, future):
     """Closed-loop forecast of the periods of ``future`` from ``past``, and the actuals.
 
-    Returns ``(forecast, actual, target_names, periods)`` with the two arrays of shape
-    ``(n_steps, n_targets)``.
+    Returns ``(forecast, actual, target_names, periods, levels)`` with the two arrays of
+    shape ``(n_steps, n_targets)`` and the quantiles ``(n_steps, n_targets, n_quantiles)`` of
+    a forecaster with ``quantiles`` (else None).
     """
+    quantiles = getattr(estimator, "quantiles_", None) or ()
     n_steps = len(future)
     if isinstance(past, pd.Series | pd.DataFrame):
         names = estimator._target_columns(past)
@@ -132,10 +140,19 @@ def _forecast_against(estimator, past, future):
         forecast = forecast.to_frame() if isinstance(forecast, pd.Series) else forecast
         actual = frame[names].to_numpy(dtype=np.float64)
         return forecast[names].to_numpy(dtype=np.float64), actual, list(names), \
-            list(future.index)
+            list(future.index), _levels(forecast, names, quantiles)
     past = np.asarray(past, dtype=np.float64)
     forecast = estimator.forecast(past, n_steps)
-    return forecast[:, None], np.asarray(future, dtype=np.float64)[:, None], ["y"], \
-        list(range(len(past), len(past) + n_steps))
+    points = forecast["y"].to_numpy() if quantiles else forecast
+    return points[:, None], np.asarray(future, dtype=np.float64)[:, None], ["y"], \
+        list(range(len(past), len(past) + n_steps)), _levels(forecast, ["y"], quantiles)
+
+
+def _levels(forecast, names, quantiles):
+    """The quantile columns of a forecast as ``(n_steps, n_targets, n_quantiles)``."""
+    if not quantiles:
+        return None
+    values = forecast[quantile_columns(names, quantiles)].to_numpy(dtype=np.float64)
+    return values.reshape(len(values), len(quantiles), len(names)).transpose(0, 2, 1)
 
 

@@ -13,6 +13,7 @@ from ..data import SequenceBatchIterator, SequenceDataset
 from ..estimators import SequenceNetMixin, SequenceRegressorMixin
 from ..estimators import docstrings as _docs
 from ..networks import CELLS, FeedbackNetwork
+from ..nn import check_quantile_levels
 from ..state import STATE_POLICIES
 from ._feedback import resolve_feedback, warn_inconsistent_feedback
 from ._inference import InferenceMixin
@@ -179,6 +180,12 @@ default="inverse_sigmoid"
         read-out's usual random initialization. ``"auto"``: ``"naive"`` for a model fitted on
         several series (``fit(list_of_series)``, a global model), None otherwise (on one
         seasonal series the last value is a poor start: measured on airline).
+    quantiles : array-like of float or None, default=None
+        Quantile levels in ``(0, 1)``, e.g. ``[0.1, 0.5, 0.9]``: a second read-out forecasts
+        them around the point forecast, trained with the pinball loss beside the point's loss
+        (on the training windows, closed loop included, so that the band widens along the
+        horizon). :meth:`forecast` of a series then returns a DataFrame with the point column
+        and one column per level (``"q0.1"``, or ``"<target>_q0.1"`` for several targets).
     accumulate_steps : int, default=1
         Optimizer step after this many batches (or ``tbptt_steps`` windows), on the mean of
         their gradients: gradient accumulation, e.g. for one-step chunks of a stream.
@@ -197,6 +204,8 @@ default="inverse_sigmoid"
         The training windows' context and horizon (None: whole sequences).
     seasonal_period_ : int
         The seasonal period used.
+    quantiles_ : tuple of float or None
+        The quantile levels, in increasing order.
     training_, transform_, window_norm_, seasonal_inputs_, baseline_ : str, None or bool
         The resolved ``training``, ``transform``, ``window_norm``, ``seasonal_inputs`` and
         ``baseline``.
@@ -274,6 +283,7 @@ default="inverse_sigmoid"
         "seasonal_inputs": [StrOptions({"auto"}), "boolean"],
         "target": [str, Integral, list, None],
         "baseline": [StrOptions({"auto", *BASELINES}), None],
+        "quantiles": ["array-like", None],
     }
 
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, dropout=0.0,
@@ -282,7 +292,7 @@ default="inverse_sigmoid"
                  input_changes=True, standardize=True, context_length="auto", horizon="auto",
                  windows_per_epoch="auto", window_norm="auto", transform="auto",
                  seasonal_period="auto", seasonal_inputs="auto", target=None,
-                 baseline="auto", accumulate_steps=1, max_epochs=1000,
+                 baseline="auto", quantiles=None, accumulate_steps=1, max_epochs=1000,
                  n_iter_no_change=10, tol=1e-4, early_stopping=False, validation_fraction=0.1,
                  lr=0.01, predict_batch_size=256, batch_size=32, optimizer=torch.optim.Adam,
                  criterion=torch.nn.MSELoss, train_split=None, callbacks=None,
@@ -313,6 +323,7 @@ default="inverse_sigmoid"
         self.seasonal_inputs = seasonal_inputs
         self.target = target
         self.baseline = baseline
+        self.quantiles = quantiles
         self.accumulate_steps = accumulate_steps
         self.max_epochs = max_epochs
         self.n_iter_no_change = n_iter_no_change
@@ -381,6 +392,7 @@ default="inverse_sigmoid"
             # Each step's statistics cover the trailing context that predict reads, no more.
             "instance_norm_window": self.context_length_,
             "seasonal_lag": self.seasonal_period_ if self.seasonal_inputs_ else 0,
+            "quantiles": self.quantiles_ or (),
         }
         if self.standardize:
             kwargs.update({k: v for k, v in self._scaling_.items() if k != "loss_scale"})
@@ -410,6 +422,8 @@ default="inverse_sigmoid"
             for name, value in windows.items():
                 setattr(self, name, value)
             self.baseline_ = resolve_baseline(self.baseline, info)
+            self.quantiles_ = None if self.quantiles is None else \
+                check_quantile_levels(np.ravel(self.quantiles))
         warn_inconsistent_feedback(sequences, targets, self.feedback_features_,
                                    type(self).__name__)
         if self.transform_ == "log":

@@ -94,7 +94,8 @@ class InferenceMixin:
             )
         return exogenous
 
-    def forecast(self, X, n_steps, *, exogenous=None, include_prefix=False):
+    def forecast(self, X, n_steps, *, exogenous=None, include_prefix=False,
+                 return_quantiles=False):
         """Closed-loop forecast: each prediction is fed back as the next input.
 
         The observed prefix ``X`` is read as it is (like :meth:`predict`); then, for
@@ -117,7 +118,8 @@ class InferenceMixin:
         ``unique_id``/``ds``/``y`` frame, a long frame of ``unique_id``, ``ds`` and ``y``
         rows). ``exogenous`` then holds the exogenous columns for those future periods (a
         DataFrame; the value of the last period is not needed, as it informs only the period
-        after the forecast).
+        after the forecast). A model fitted with ``quantiles`` returns a DataFrame per series:
+        the point forecast, then one column per level (``"q0.1"``, ...; see ``quantiles``).
 
         Parameters
         ----------
@@ -137,6 +139,9 @@ default=None
             Prepend the one-step-ahead predictions over the prefix (those of
             :meth:`predict`), so that the result is aligned with ``y`` from timestep 0
             (sequences only).
+        return_quantiles : bool, default=False
+            Sequences only, for a model fitted with ``quantiles``: also return the quantile
+            forecasts (series return them as columns).
 
         Returns
         -------
@@ -146,6 +151,10 @@ default=None
             ``n_timesteps + n_steps`` steps, and ragged prefixes give a list of arrays. For a
             series: its forecast (a Series or DataFrame on the future periods, a 1D array for
             an array, a list for a list).
+        y_quantiles : ndarray of float64
+            With ``return_quantiles=True``: ``(n_samples, n_steps, n_quantiles)`` for one
+            target, ``(n_samples, n_steps, n_targets, n_quantiles)`` for several, the levels
+            ``quantiles_`` in order.
 
         Notes
         -----
@@ -166,7 +175,18 @@ default=None
                     f"{type(self).__name__} is expecting {self.input_size_} features as input."
                 )
             exo = self._check_exogenous(exogenous, sequences.n_samples, n_steps)
-            prefix, generated = self._closed_loop(sequences, n_steps, exo)
+            if return_quantiles and (include_prefix or not getattr(self, "quantiles_", None)):
+                raise ValueError(
+                    "return_quantiles=True needs a model fitted with quantiles (got "
+                    f"quantiles={self.quantiles!r}) and include_prefix=False.")
+            prefix, generated = self._closed_loop(sequences, n_steps, exo,
+                                                  quantiles=return_quantiles)
+        if return_quantiles:
+            k = self.n_targets_
+            levels = generated[..., k:].reshape(*generated.shape[:2], -1, k)
+            levels = np.moveaxis(levels, 2, -1).astype(np.float64)
+            return (self._reshape_predictions(generated[..., :k]),
+                    levels[:, :, 0] if self.target_ndim_ == 2 else levels)
         generated = self._reshape_predictions(generated)
         if not include_prefix:
             return generated
@@ -178,8 +198,10 @@ default=None
         parts = unpad_sequences(prefix, sequences.lengths)
         return [np.concatenate([p, g], axis=0) for p, g in zip(parts, generated)]
 
-    def _closed_loop(self, sequences, n_steps, exo):
-        """Prefix outputs and ``n_steps`` generated outputs (data units), as float arrays."""
+    def _closed_loop(self, sequences, n_steps, exo, quantiles=False):
+        """Prefix outputs and ``n_steps`` generated outputs (data units), as float arrays;
+        with ``quantiles`` (and fitted levels), the quantiles follow the points on the last
+        axis, level by level."""
         if self.transform_ == "log":
             check_positive(None, sequences, self.feedback_features_, type(self).__name__)
             transform_sequences(sequences, self.feedback_features_, np.log)
@@ -202,7 +224,8 @@ default=None
             prefix, generated, _ = module.forecast(
                 values.to(dtype), n_steps,
                 exogenous=None if exo_t is None else exo_t.to(dtype),
-                lengths=lengths, state=state)
+                lengths=lengths, state=state,
+                quantiles=bool(quantiles and getattr(self, "quantiles_", None)))
         return (self._inverse_transform(prefix.float().cpu().numpy()),
                 self._inverse_transform(generated.float().cpu().numpy()))
 

@@ -66,8 +66,11 @@ def series_to_long(parts, forecasts, datetime=False):
         times = future_times(index, len(f))
         if datetime and isinstance(times, pd.PeriodIndex):
             times = times.to_timestamp()
-        values = f.to_frame(VALUE_COLUMN) if isinstance(f, pd.Series) else (
-            f if isinstance(f, pd.DataFrame) else pd.DataFrame({VALUE_COLUMN: f}))
+        if isinstance(f, pd.DataFrame):  # the point (named as its series) and quantiles
+            values = f.rename(columns={f.columns[0]: VALUE_COLUMN})
+        else:
+            values = f.to_frame(VALUE_COLUMN) if isinstance(f, pd.Series) else \
+                pd.DataFrame({VALUE_COLUMN: f})
         part = values.reset_index(drop=True)
         part.insert(0, TIME_COLUMN, np.asarray(times))
         part.insert(0, ID_COLUMN, uid)

@@ -12,7 +12,7 @@ from ._long_format import TIME_COLUMN, is_long_panel, long_to_series, series_to_
 from ._panel import pad_left
 from ._seasonality import index_offset, seasonal_period_from_index
 
-__all__ = ["SeriesMixin", "future_index", "is_time_series"]
+__all__ = ["SeriesMixin", "future_index", "is_time_series", "quantile_columns"]
 
 
 def is_time_series(X):
@@ -21,6 +21,14 @@ def is_time_series(X):
         return all(is_time_series(x) for x in X)
     return isinstance(X, pd.Series | pd.DataFrame) and \
         isinstance(X.index, pd.PeriodIndex | pd.DatetimeIndex)
+
+
+def quantile_columns(targets, levels):
+    """Names of the quantile columns of a forecast, level by level: ``"q0.1"`` for one
+    target, ``"<target>_q0.1"`` for each of several."""
+    if len(targets) == 1:
+        return [f"q{level:g}" for level in levels]
+    return [f"{target}_q{level:g}" for level in levels for target in targets]
 
 
 def future_index(index, n_steps):
@@ -190,15 +198,21 @@ class SeriesMixin:
                     raise ValueError(
                         f"The series has {sequences.n_features} columns, but "
                         f"{type(self).__name__} was fitted on {self.input_size_}.")
-                prefix, generated = self._closed_loop(sequences, n_steps - 1, future_exo)
+                prefix, generated = self._closed_loop(sequences, n_steps - 1, future_exo,
+                                                      quantiles=True)
             last = prefix[:, -1]
-            path = np.concatenate([last[:, None], generated], axis=1)[0]  # (n_steps, k)
-            if isinstance(s, pd.Series | pd.DataFrame):
-                index = future_index(s.index, n_steps)
-                if isinstance(s, pd.Series):
-                    results.append(pd.Series(path[:, 0], index=index, name=s.name))
-                else:
-                    results.append(pd.DataFrame(path, index=index, columns=targets))
+            path = np.concatenate([last[:, None], generated], axis=1)[0]  # (n_steps, width)
+            pandas = isinstance(s, pd.Series | pd.DataFrame)
+            index = future_index(s.index, n_steps) if pandas else None
+            if getattr(self, "quantiles_", None):
+                names = [s.name if s.name is not None else "y"] \
+                    if isinstance(s, pd.Series) else targets
+                columns = names + quantile_columns(names, self.quantiles_)
+                results.append(pd.DataFrame(path, index=index, columns=columns))
+            elif isinstance(s, pd.Series):
+                results.append(pd.Series(path[:, 0], index=index, name=s.name))
+            elif pandas:
+                results.append(pd.DataFrame(path, index=index, columns=targets))
             else:
                 results.append(path[:, 0])
         return results[0] if single else results

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from ..data import Batch, SequenceBatchIterator, last_real_step, resolve_dataset
+from ..nn import pinball_loss
 from ._panel import (
     auto_windows_per_epoch,
     init_baseline,
@@ -82,25 +83,51 @@ class TrainingMixin:
                 n_observed = self.warmup_steps
             fit_params = {"feedback_prob": self._feedback_probability(),
                           "n_observed": n_observed, **fit_params}
+        if self.module_.training and getattr(self, "quantiles_", None):
+            # Training passes also forecast the quantiles, for the pinball loss (get_loss).
+            fit_params = {"quantiles": True, **fit_params}
         return super().infer(batch, **fit_params)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
+        """The point forecasts' loss (``criterion``), plus the mean pinball loss of the
+        quantiles where the outputs hold them (training passes with ``quantiles``); both in
+        the units of the targets' standard deviation with ``standardize``."""
+        k = self.n_targets_
+        quantiles = None
+        if y_pred.shape[-1] > k:
+            y_pred, quantiles = y_pred[..., :k], y_pred[..., k:].unflatten(-1, (-1, k))
+        if quantiles is not None:
+            return self.get_loss(y_pred, y_true, X=X, training=training) + \
+                self._quantile_loss(quantiles, y_true, X)
         if self.standardize:
-            # In units of the targets' (or changes') standard deviation.
-            scale = self._scaling_.get("loss_scale")
-            scale = self.module_.target_scale if scale is None else \
-                torch.as_tensor(scale, device=y_pred.device)
-            scale = scale.to(y_pred.dtype)
+            scale = self._loss_scale(X, y_pred)
             y_true = torch.as_tensor(y_true, device=y_pred.device).to(y_pred.dtype)
-            if self.window_norm_ == "revin" and isinstance(X, WindowBatch) and \
-                    is_panel(self.series_info_):
-                # Many series on their own scales: each window's error in its own units.
-                scale = window_loss_scale(self.module_, X).to(y_pred.dtype)[:, None, :]
-                y_pred = y_pred / scale
-                y_true = y_true / (scale if y_true.ndim == 3 else scale[..., 0])
-            else:
-                y_pred, y_true = y_pred / scale, y_true / scale
+            y_pred = y_pred / scale
+            y_true = y_true / (scale[..., 0] if scale.ndim == 3 and y_true.ndim == 2 else scale)
         return super().get_loss(y_pred, y_true, X=X, training=training)
+
+    def _loss_scale(self, X, like):
+        """The unit of the loss: the targets' (or changes') standard deviation, ``(n_targets,)``;
+        for a panel's windows, each window's own, ``(batch, 1, n_targets)``."""
+        scale = self._scaling_.get("loss_scale")
+        scale = self.module_.target_scale if scale is None else \
+            torch.as_tensor(scale, device=like.device)
+        if self.window_norm_ == "revin" and isinstance(X, WindowBatch) and \
+                is_panel(self.series_info_):
+            # Many series on their own scales: each window's error in its own units.
+            scale = window_loss_scale(self.module_, X)[:, None, :]
+        return scale.to(like.dtype)
+
+    def _quantile_loss(self, quantiles, y_true, X):
+        """Mean pinball loss of ``quantiles`` ``(..., n_quantiles, n_targets)``."""
+        y_true = torch.as_tensor(y_true, device=quantiles.device).to(quantiles.dtype)
+        if y_true.ndim == quantiles.ndim - 2:
+            y_true = y_true[..., None]
+        if self.standardize:
+            scale = self._loss_scale(X, quantiles)
+            quantiles, y_true = quantiles / scale.unsqueeze(-2), y_true / scale
+        mask = self._loss_mask(X, y_true) if y_true.ndim == 3 else None
+        return pinball_loss(quantiles, y_true, self.module_.quantile_head.levels, mask)
 
     def _infer_trailing(self, batch, **fit_params):
         """Outputs ``(n_samples, n_timesteps, n_targets)``, each from its trailing window."""

@@ -37,6 +37,8 @@ STR = ("a string", lambda v: isinstance(v, str))
 NUMBER = ("a number", _is_number)
 FLOATS = ("a 1-D float array", lambda v: _vector(v, "f"))
 INDICES = ("a 1-D integer array", lambda v: _vector(v, "iu"))
+LEVELS = ("a sequence of floats in (0, 1)", lambda v: isinstance(v, tuple | list) and all(
+    isinstance(x, float) and 0.0 < x < 1.0 for x in v))
 NAMES = ("a 1-D array of strings", lambda v: _vector(v, "OU") and all(isinstance(x, str) for x in v))
 def _is_label_encoder(value):
     from sklearn.preprocessing import LabelEncoder
@@ -117,6 +119,7 @@ def _tables():
         "window_norm_": _optional(STR), "training_": STR, "transform_": _optional(STR),
         "_scaling_": _optional(SCALING), "series_info_": _optional(SERIES_INFO),
         "baseline_": _optional(_one_of("naive", "drift")),
+        "quantiles_": _optional(LEVELS),
     }
     return {
         "seqestimators.RNNClassifier": {**net, **classifier, **recurrent},

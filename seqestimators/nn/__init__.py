@@ -7,6 +7,7 @@ the final state come out.
 - :mod:`.cells`: one file per recurrent cell and the registry :data:`CELLS`;
 - :mod:`.ops`: masks of real steps, patching, per-sequence moments, pooling, target scaling;
 - :mod:`.frontends`: what turns timesteps into the recurrent layer's inputs (``"conv"``);
+- :mod:`.quantiles`: the quantile read-out of the forecaster's network and the pinball loss;
 - :mod:`.states`: recurrent states (learned initial state, row-wise selection);
 - one network per file: :class:`RecurrentNetwork`, :class:`MemorylessNetwork`,
   :class:`FeedbackNetwork`.
@@ -27,6 +28,7 @@ from .ops import (
     sequence_moments,
     target_scaling,
 )
+from .quantiles import QuantileHead, check_quantile_levels, pinball_loss
 from .recurrent import RecurrentNetwork
 from .states import expand_initial_state, hidden_of, state_where
 
@@ -36,6 +38,7 @@ __all__ = [
     "INSTANCE_NORM_EPS",
     "MGU",
     "POOLINGS",
+    "QuantileHead",
     "CellSpec",
     "ConvFrontend",
     "FastGRU",
@@ -43,6 +46,7 @@ __all__ = [
     "MemorylessNetwork",
     "RecurrentNetwork",
     "TargetScaling",
+    "check_quantile_levels",
     "expand_initial_state",
     "get_cell",
     "hidden_of",
@@ -50,6 +54,7 @@ __all__ = [
     "make_frontend",
     "make_recurrent_layer",
     "patch_sequences",
+    "pinball_loss",
     "pool_steps",
     "real_step_mask",
     "register_cell",

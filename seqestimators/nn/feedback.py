@@ -7,7 +7,15 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .cells import get_cell, make_recurrent_layer, run_step
-from .ops import last_real_step, real_step_mask, trailing_moments
+from .ops import (
+    denormalize_by,
+    last_real_step,
+    normalize_by,
+    real_step_mask,
+    stats_at,
+    trailing_moments,
+)
+from .quantiles import QuantileHead
 from .states import expand_initial_state, state_where
 
 __all__ = ["FeedbackNetwork"]
@@ -85,6 +93,12 @@ class FeedbackNetwork(nn.Module):
         seasonal naive forecast repeats; 0 while the sequence is shorter than a season),
         standardized like ``input_changes``. The last ``m`` feedback values are part of the
         state, so that closed-loop forecasts read their own generated season.
+    quantiles : sequence of float, default=()
+        Quantile levels in ``(0, 1)`` that a :class:`~seqestimators.nn.quantiles.QuantileHead`
+        reads from the hidden output, as offsets from the point output (in standardized target
+        units, mapped back like it); ``forward(..., quantiles=True)`` and ``forecast(...,
+        quantiles=True)`` then return them after the point outputs. Only the point output is
+        fed back.
 
     Notes
     -----
@@ -99,7 +113,12 @@ class FeedbackNetwork(nn.Module):
     ``n_observed`` timesteps keep their observed values, and so does the first timestep when
     the state holds no previous output. With ``instance_norm``, the statistics come from the
     first ``n_context`` timesteps of each sequence (all of its real timesteps when None), up
-    to each timestep (see ``instance_norm``).
+    to each timestep (see ``instance_norm``). With ``quantiles=True`` (and quantile levels),
+    the output has ``output_size * (1 + n_quantiles)`` features: the point outputs, then the
+    quantiles level by level (``output[..., output_size * (1 + i) + k]`` is level ``i`` of
+    output ``k``). Each one's *lead* (see :class:`~seqestimators.nn.quantiles.QuantileHead`)
+    is 1 where the feedback input was observed, one more than the previous output's where it
+    was fed back.
 
     The state is a tuple: the recurrent layer's state in PyTorch's layout ``(num_layers, batch,
     hidden_size)`` (each state tensor of the cell: ``h``, or ``h, c`` for LSTM) followed by the
@@ -113,7 +132,7 @@ class FeedbackNetwork(nn.Module):
                  num_layers=1, dropout=0.0, learned_initial_state=False, nonlinearity="tanh",
                  input_mean=None, input_scale=None, target_mean=None, target_scale=None,
                  residual=False, input_changes=False, change_mean=None, change_scale=None,
-                 instance_norm=None, instance_norm_window=None, seasonal_lag=0):
+                 instance_norm=None, instance_norm_window=None, seasonal_lag=0, quantiles=()):
         super().__init__()
         self.seasonal_lag = int(seasonal_lag) if int(seasonal_lag) > 1 else 0
         if instance_norm not in (None, "mean", "revin"):
@@ -149,6 +168,9 @@ class FeedbackNetwork(nn.Module):
         self.rnn = make_recurrent_layer(cell, rnn_input_size, hidden_size, num_layers,
                                         dropout=self.dropout, nonlinearity=nonlinearity)
         self.head = nn.Linear(hidden_size, output_size)
+        self.quantile_head = QuantileHead(hidden_size, output_size, quantiles) \
+            if len(quantiles) else None
+        self.n_quantiles = 0 if self.quantile_head is None else self.quantile_head.n_quantiles
         self.n_rnn_states = get_cell(cell).n_states
         self.initial_state = (
             nn.Parameter(torch.zeros(self.n_rnn_states, num_layers, 1, hidden_size))
@@ -236,34 +258,6 @@ class FeedbackNetwork(nn.Module):
                                 torch.ones_like(std))
         return loc.to(X.dtype), scale.to(X.dtype)
 
-    @staticmethod
-    def _stats_at(stats, start, stop=None):
-        """Statistics of timestep ``start`` (``stop`` None) or of timesteps ``start:stop``;
-        per-sequence statistics ``(batch, k)`` hold for every timestep."""
-        if stats is None or stats[0].ndim == 2:
-            return stats
-        if stop is None:
-            return tuple(s[:, start] for s in stats)
-        return tuple(s[:, start:stop] for s in stats)
-
-    @staticmethod
-    def _normalize(fed, stats):
-        if stats is None:
-            return fed
-        loc, scale = stats
-        if fed.ndim == 3 and loc.ndim == 2:
-            loc, scale = loc[:, None], scale[:, None]
-        return (fed - loc.to(fed.dtype)) / scale.to(fed.dtype)
-
-    @staticmethod
-    def _denormalize(out, stats):
-        if stats is None:
-            return out
-        loc, scale = stats
-        if out.ndim == 3 and loc.ndim == 2:
-            loc, scale = loc[:, None], scale[:, None]
-        return out * scale.to(out.dtype) + loc.to(out.dtype)
-
     # ------------------------------------------------------------------ one timestep
     def _cell_step(self, z, rnn_state):
         """The recurrent layer on one timestep ``z`` (batch, input_size), with its own weights:
@@ -274,22 +268,32 @@ class FeedbackNetwork(nn.Module):
     def _standardize(self, X):
         return (X - self.input_mean) / self.input_scale
 
-    def _read_out(self, hidden, fed, stats=None):
-        """Outputs from hidden outputs; ``fed`` holds the feedback inputs (data units)."""
+    def _read_out(self, hidden, fed, stats=None, lead=None):
+        """Outputs from hidden outputs; ``fed`` holds the feedback inputs (data units).
+
+        With a ``lead`` (``(..., 1)``) and quantile levels, the quantiles follow the points.
+        """
         out = self.head(hidden) * self.target_scale + self.target_mean
         if self.residual:
-            out = out + self._normalize(fed, stats)
-        return self._denormalize(out, stats)
+            out = out + normalize_by(fed, stats)
+        point = denormalize_by(out, stats)
+        if lead is None or self.quantile_head is None:
+            return point
+        levels = out.unsqueeze(-2) + self.quantile_head(hidden, lead) * self.target_scale
+        quantiles = [denormalize_by(levels[..., i, :], stats)
+                     for i in range(self.n_quantiles)]
+        return torch.cat([point, *quantiles], dim=-1)
 
     def _changes(self, fed, previous_fed, stats=None):
         """Standardized change of the feedback inputs ``fed`` (..., k) since ``previous_fed``."""
-        change = self._normalize(fed, stats) - self._normalize(previous_fed, stats)
+        change = normalize_by(fed, stats) - normalize_by(previous_fed, stats)
         return (change - self.change_mean) / self.change_scale
 
-    def _step(self, z, fed, previous_fed, rnn_state, stats=None, season=None):
+    def _step(self, z, fed, previous_fed, rnn_state, stats=None, season=None, lead=None):
         """One timestep: standardized inputs ``z`` whose feedback features are replaced by the
-        (data-unit) values ``fed``. Returns the output and the new recurrent state."""
-        z_fed = (self._normalize(fed, stats) - self.input_mean[self.feedback_index]) / \
+        (data-unit) values ``fed``. Returns the output (the quantiles after it, given a
+        ``lead``) and the new recurrent state."""
+        z_fed = (normalize_by(fed, stats) - self.input_mean[self.feedback_index]) / \
             self.input_scale[self.feedback_index]
         if self._all_fed_back:
             z = z_fed
@@ -301,27 +305,30 @@ class FeedbackNetwork(nn.Module):
             # season: the m feedback inputs before this one; the first two give the change.
             z = torch.cat([z, self._lag_changes(season[:, :2], stats)[:, 0]], dim=1)
         hidden, rnn_state = self._cell_step(z, rnn_state)
-        return self._read_out(hidden, fed, stats), rnn_state
+        return self._read_out(hidden, fed, stats, lead), rnn_state
 
     # ------------------------------------------------------------------ sequences
     def forward(self, X, lengths=None, state=None, feedback_prob=0.0, n_observed=1,
-                n_context=None, stats=None):
+                n_context=None, stats=None, quantiles=False):
         batch_size, n_timesteps = X.shape[:2]
         if stats is None:
             stats = self.instance_stats(X, lengths, n_context)
         rnn_state, previous, previous_fed, season = self._split_state(state, batch_size)
         feedback_prob = float(feedback_prob)
         if feedback_prob <= 0.0:
-            return self._teacher_forced(X, lengths, rnn_state, previous_fed, stats, season)
+            return self._teacher_forced(X, lengths, rnn_state, previous_fed, stats, season,
+                                        quantiles)
         keep = max(int(n_observed), 1 if previous is None else 0)
         if 1 < keep < n_timesteps and lengths is None:
             # The observed steps in one call of the recurrent layer (its fast kernel), then the
             # loop from where they end: the same outputs as stepping through them.
             head, state = self._teacher_forced(X[:, :keep], None, rnn_state, previous_fed,
-                                               self._stats_at(stats, 0, keep), season)
+                                               stats_at(stats, 0, keep), season,
+                                               quantiles)
             tail, final = self.forward(X[:, keep:], state=state, feedback_prob=feedback_prob,
-                                       n_observed=0, stats=self._stats_at(stats, keep,
-                                                                         n_timesteps))
+                                       n_observed=0, stats=stats_at(stats, keep,
+                                                                         n_timesteps),
+                                       quantiles=quantiles)
             return torch.cat([head, tail], dim=1), final
         Z = self._standardize(X)
         observed = X.index_select(2, self.feedback_index)
@@ -334,11 +341,15 @@ class FeedbackNetwork(nn.Module):
             real_step_mask(lengths.to(X.device), n_timesteps)
         if self.seasonal_lag and season is None:
             season = self._empty_season(X, batch_size)
+        # The lead of the last output (see QuantileHead): 1 after observed feedback inputs.
+        lead = X.new_ones(batch_size, 1) if quantiles and self.n_quantiles else None
         outputs = []
         for t in range(n_timesteps):
             fed = observed[:, t]
+            fed_back = torch.zeros(batch_size, 1, dtype=torch.bool, device=X.device)
             if t >= keep:
                 prev = previous.to(fed.dtype)
+                fed_back = ~torch.isnan(prev[:, :1])
                 if t == 0:
                     prev = torch.where(torch.isnan(prev), fed, prev)
                 if feedback_prob >= 1.0:
@@ -346,12 +357,16 @@ class FeedbackNetwork(nn.Module):
                 else:
                     use = torch.rand(batch_size, 1, device=X.device) < feedback_prob
                     fed = torch.where(use, prev, fed)
+                    fed_back = fed_back & use
+            if lead is not None:
+                lead = torch.where(fed_back, lead + 1.0, torch.ones_like(lead))
             new_season = None
             if self.seasonal_lag:
                 new_season = torch.cat([season[:, 1:], fed[:, None].to(season.dtype)], dim=1)
             out, new_state = self._step(Z[:, t], fed, previous_fed.to(fed.dtype), rnn_state,
-                                        self._stats_at(stats, t), season)
+                                        stats_at(stats, t), season, lead)
             outputs.append(out)
+            out = out[:, :self.output_size]
             if active_all is not None and t > 0:
                 # Past its end, a padded sequence keeps its state and its last values.
                 active = active_all[:, t]
@@ -364,13 +379,15 @@ class FeedbackNetwork(nn.Module):
         return torch.stack(outputs, dim=1), self._join_state(rnn_state, previous, previous_fed,
                                                              season)
 
-    def _teacher_forced(self, X, lengths, rnn_state, previous_fed, stats=None, season=None):
+    def _teacher_forced(self, X, lengths, rnn_state, previous_fed, stats=None, season=None,
+                        quantiles=False):
         n_timesteps = X.shape[1]
+        lead = X.new_ones(*X.shape[:2], 1) if quantiles and self.n_quantiles else None
         Z = self._standardize(X)
         fed = X.index_select(2, self.feedback_index)
         if stats is not None:
             Z = Z.index_copy(2, self.feedback_index, (
-                self._normalize(fed, stats) - self.input_mean[self.feedback_index]
+                normalize_by(fed, stats) - self.input_mean[self.feedback_index]
             ) / self.input_scale[self.feedback_index])
         if self.input_changes:
             first = fed[:, :1] if previous_fed is None else torch.where(
@@ -385,8 +402,8 @@ class FeedbackNetwork(nn.Module):
             Z = torch.cat([Z, self._lag_changes(full[:, :n_timesteps + 1], stats)], dim=2)
         if lengths is None:
             out, final = self.rnn(Z, rnn_state)
-            output = self._read_out(out, fed, stats)
-            last, last_fed = output[:, -1], fed[:, -1]
+            output = self._read_out(out, fed, stats, lead)
+            last, last_fed = output[:, -1, :self.output_size], fed[:, -1]
             if full is not None:
                 season = full[:, -self.seasonal_lag:]
         else:
@@ -394,16 +411,18 @@ class FeedbackNetwork(nn.Module):
                                           enforce_sorted=False)
             out, final = self.rnn(packed, rnn_state)
             out, _ = pad_packed_sequence(out, batch_first=True, total_length=n_timesteps)
-            output = self._read_out(out, fed, stats)
+            output = self._read_out(out, fed, stats, lead)
             rows = torch.arange(X.shape[0], device=X.device)
-            last, last_fed = last_real_step(output, lengths), last_real_step(fed, lengths)
+            last = last_real_step(output[..., :self.output_size], lengths)
+            last_fed = last_real_step(fed, lengths)
             if full is not None:
                 steps = (lengths.to(X.device)[:, None] + torch.arange(
                     self.seasonal_lag, device=X.device)[None, :])
                 season = full[rows[:, None], steps]
         return output, self._join_state(final, last, last_fed, season)
 
-    def forecast(self, X, n_steps, exogenous=None, lengths=None, state=None, n_context=None):
+    def forecast(self, X, n_steps, exogenous=None, lengths=None, state=None, n_context=None,
+                 quantiles=False):
         """Closed-loop generation after the observed prefix ``X``.
 
         Parameters
@@ -422,23 +441,28 @@ class FeedbackNetwork(nn.Module):
             With ``instance_norm``: the statistics come from the first ``n_context`` timesteps
             of each prefix (all of its real timesteps when None), up to each prefix timestep;
             the generated timesteps use those of the last observed one.
+        quantiles : bool, default=False
+            Return the quantiles after the points (see ``forward``); the ``j``-th generated
+            timestep has lead ``j + 2``.
 
         Returns
         -------
-        prefix_output : Tensor of shape (batch, n_timesteps, output_size)
+        prefix_output : Tensor of shape (batch, n_timesteps, output_size * (1 + n_quantiles))
             One-step-ahead outputs over the prefixes.
-        output : Tensor of shape (batch, n_steps, output_size)
+        output : Tensor of shape (batch, n_steps, output_size * (1 + n_quantiles))
             The generated outputs: ``output[:, j]`` is the output at timestep
             ``n_timesteps + j`` (``length + j`` for padded prefixes).
         final_state : tuple of Tensor
             The state after the last generated timestep.
         """
         stats = self.instance_stats(X, lengths, n_context)
-        prefix_output, final = self.forward(X, lengths=lengths, state=state, stats=stats)
+        prefix_output, final = self.forward(X, lengths=lengths, state=state, stats=stats,
+                                            quantiles=quantiles)
         if stats is not None:  # the generated timesteps: those of the last observed one
             stats = tuple(last_real_step(s, lengths) for s in stats)
         rnn_state, previous, previous_fed, season = self._split_state(final, X.shape[0])
         z = X.new_zeros(X.shape[0], self.input_size)
+        lead = X.new_ones(X.shape[0], 1) if quantiles and self.n_quantiles else None
         outputs = []
         for j in range(n_steps):
             if exogenous is not None and len(self.exogenous_index):
@@ -446,12 +470,15 @@ class FeedbackNetwork(nn.Module):
                     exogenous[:, j].to(X.dtype) - self.input_mean[self.exogenous_index]
                 ) / self.input_scale[self.exogenous_index])
             fed = previous
-            previous, rnn_state = self._step(z, fed, previous_fed, rnn_state, stats, season)
+            if lead is not None:
+                lead = lead + 1.0
+            out, rnn_state = self._step(z, fed, previous_fed, rnn_state, stats, season, lead)
+            previous = out[:, :self.output_size]
             if season is not None:
                 season = torch.cat([season[:, 1:], fed[:, None].to(season.dtype)], dim=1)
             previous_fed = fed
-            outputs.append(previous)
+            outputs.append(out)
         output = torch.stack(outputs, dim=1) if outputs else \
-            X.new_zeros(X.shape[0], 0, self.output_size)
+            X.new_zeros(X.shape[0], 0, prefix_output.shape[-1])
         return prefix_output, output, self._join_state(rnn_state, previous, previous_fed,
                                                        season)

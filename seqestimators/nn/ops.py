@@ -9,11 +9,14 @@ __all__ = [
     "INSTANCE_NORM_EPS",
     "POOLINGS",
     "TargetScaling",
+    "denormalize_by",
     "last_real_step",
+    "normalize_by",
     "patch_sequences",
     "pool_steps",
     "real_step_mask",
     "sequence_moments",
+    "stats_at",
     "target_scaling",
     "trailing_moments",
 ]
@@ -169,6 +172,38 @@ def trailing_moments(X, lengths=None, n_steps=None, window=None):
     mean = total / count
     var = (squares / count - mean * mean).clamp(min=0)
     return (mean + origin).to(X.dtype), var.sqrt().to(X.dtype)
+
+
+def stats_at(stats, start, stop=None):
+    """Instance statistics ``(loc, scale)`` of timestep ``start`` (``stop`` None) or of the
+    timesteps ``start:stop``; per-sequence statistics ``(batch, k)`` hold for every timestep
+    and None stays None."""
+    if stats is None or stats[0].ndim == 2:
+        return stats
+    if stop is None:
+        return tuple(s[:, start] for s in stats)
+    return tuple(s[:, start:stop] for s in stats)
+
+
+def normalize_by(values, stats):
+    """``(values - loc) / scale`` with instance statistics ``(loc, scale)`` (None: as is);
+    per-sequence statistics ``(batch, k)`` broadcast over the timesteps of ``(batch, T, k)``."""
+    if stats is None:
+        return values
+    loc, scale = stats
+    if values.ndim == 3 and loc.ndim == 2:
+        loc, scale = loc[:, None], scale[:, None]
+    return (values - loc.to(values.dtype)) / scale.to(values.dtype)
+
+
+def denormalize_by(values, stats):
+    """The inverse of :func:`normalize_by`: ``values * scale + loc``."""
+    if stats is None:
+        return values
+    loc, scale = stats
+    if values.ndim == 3 and loc.ndim == 2:
+        loc, scale = loc[:, None], scale[:, None]
+    return values * scale.to(values.dtype) + loc.to(values.dtype)
 
 
 def pool_steps(hidden, lengths, pooling, attention=None):
