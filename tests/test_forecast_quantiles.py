@@ -9,6 +9,7 @@ import torch
 
 from seqestimators import RNNForecaster
 from seqestimators.forecasting import backtest
+from seqestimators.forecasting._calibration import SPREADS, calibrate_spread, scaled_pinball
 from seqestimators.io import dump, load
 from seqestimators.nn import FeedbackNetwork, QuantileHead, check_quantile_levels, pinball_loss
 
@@ -211,3 +212,35 @@ def test_backtests_carry_the_levels_so_that_coverage_can_be_read():
         assert (result["q0.1"] <= result["q0.9"]).all()
         assert result[["forecast", "q0.1", "q0.9"]].notna().all().all()
     assert len(frame) == 8 and len(on_array) == 4
+
+
+# ---------------------------------------------------------------------------- calibration
+def test_the_calibrated_factor_recovers_a_known_spread():
+    rng = np.random.default_rng(0)
+    actual = rng.normal(0.0, 3.0, (2000, 1))
+    point = np.zeros_like(actual)
+    offsets = np.broadcast_to(np.array([-1.2816, 0.0, 1.2816]), (2000, 1, 3))
+    losses = [scaled_pinball(point, offsets, actual, LEVELS, c) for c in SPREADS]
+    assert 2.7 < SPREADS[int(np.argmin(losses))] < 3.3
+
+
+def test_calibration_scales_the_bands_of_the_same_fit():
+    train, _ = _walks(n_series=8, n=30)
+    plain = _fit(train, quantiles=LEVELS, calibrate_quantiles=False)
+    calibrated = _fit(train, quantiles=LEVELS)
+    assert plain.quantile_spread_ == 1.0
+    spread = calibrated.quantile_spread_
+    assert spread in SPREADS
+    assert float(calibrated.module_.quantile_head.spread) == pytest.approx(spread)
+    a, b = plain.forecast(train[2], 4), calibrated.forecast(train[2], 4)
+    np.testing.assert_allclose(b["s2"], a["s2"], rtol=1e-6)  # the same network otherwise
+    # Offsets scale in log units (the transform): the log band is `spread` times as wide.
+    np.testing.assert_allclose(np.log(b["q0.9"] / b["q0.1"]),
+                               spread * np.log(a["q0.9"] / a["q0.1"]), rtol=1e-4)
+
+
+def test_no_calibration_without_a_series_long_enough():
+    train, _ = _walks(n_series=3, n=14)
+    est = _fit(train, quantiles=LEVELS, horizon=6)
+    assert est.quantile_spread_ == 1.0
+    assert calibrate_spread(est, [s.iloc[:10] for s in train], 6) == 1.0

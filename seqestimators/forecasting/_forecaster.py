@@ -15,18 +15,21 @@ from ..estimators import docstrings as _docs
 from ..networks import CELLS, FeedbackNetwork
 from ..nn import check_quantile_levels
 from ..state import STATE_POLICIES
+from ._calibration import calibrate_spread
 from ._feedback import resolve_feedback, warn_inconsistent_feedback
 from ._inference import InferenceMixin
+from ._long_format import is_long_panel, long_to_series
 from ._panel import BASELINES, min_window_length, resolve_baseline
 from ._scaling import (
     WINDOW_NORMS,
     check_positive,
+    check_window_params,
     log_targets,
     resolve_transform,
     scaling,
     transform_sequences,
 )
-from ._schedule import SCHEDULES, TRAINING_MODES
+from ._schedule import SCHEDULES, TRAINING_MODES, check_schedule_k
 from ._series import SeriesMixin
 from ._training import TrainingMixin
 from ._windows import resolve_windows
@@ -186,6 +189,11 @@ default="inverse_sigmoid"
         (on the training windows, closed loop included, so that the band widens along the
         horizon). :meth:`forecast` of a series then returns a DataFrame with the point column
         and one column per level (``"q0.1"``, or ``"<target>_q0.1"`` for several targets).
+    calibrate_quantiles : bool, default=True
+        With ``quantiles``, on series: widen or narrow the learned bands by the one factor
+        that minimizes the pinball loss on held-out periods (the last ``horizon_`` of each
+        series, forecast by a copy fitted on the rest: one extra fit), since the bands learned
+        on a few windows are as narrow as the training errors. False skips it (factor 1).
     accumulate_steps : int, default=1
         Optimizer step after this many batches (or ``tbptt_steps`` windows), on the mean of
         their gradients: gradient accumulation, e.g. for one-step chunks of a stream.
@@ -206,6 +214,9 @@ default="inverse_sigmoid"
         The seasonal period used.
     quantiles_ : tuple of float or None
         The quantile levels, in increasing order.
+    quantile_spread_ : float or None
+        The calibrated factor on the quantile offsets (1.0 uncalibrated; None without
+        ``quantiles``).
     training_, transform_, window_norm_, seasonal_inputs_, baseline_ : str, None or bool
         The resolved ``training``, ``transform``, ``window_norm``, ``seasonal_inputs`` and
         ``baseline``.
@@ -284,6 +295,7 @@ default="inverse_sigmoid"
         "target": [str, Integral, list, None],
         "baseline": [StrOptions({"auto", *BASELINES}), None],
         "quantiles": ["array-like", None],
+        "calibrate_quantiles": ["boolean"],
     }
 
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, dropout=0.0,
@@ -292,7 +304,8 @@ default="inverse_sigmoid"
                  input_changes=True, standardize=True, context_length="auto", horizon="auto",
                  windows_per_epoch="auto", window_norm="auto", transform="auto",
                  seasonal_period="auto", seasonal_inputs="auto", target=None,
-                 baseline="auto", quantiles=None, accumulate_steps=1, max_epochs=1000,
+                 baseline="auto", quantiles=None, calibrate_quantiles=True,
+                 accumulate_steps=1, max_epochs=1000,
                  n_iter_no_change=10, tol=1e-4, early_stopping=False, validation_fraction=0.1,
                  lr=0.01, predict_batch_size=256, batch_size=32, optimizer=torch.optim.Adam,
                  criterion=torch.nn.MSELoss, train_split=None, callbacks=None,
@@ -324,6 +337,7 @@ default="inverse_sigmoid"
         self.target = target
         self.baseline = baseline
         self.quantiles = quantiles
+        self.calibrate_quantiles = calibrate_quantiles
         self.accumulate_steps = accumulate_steps
         self.max_epochs = max_epochs
         self.n_iter_no_change = n_iter_no_change
@@ -354,27 +368,10 @@ default="inverse_sigmoid"
     # ------------------------------------------------------------------ parameters
     def _check_params(self):
         super()._check_params()
-        if self.training == "scheduled" and not callable(self.schedule):
-            k = self.schedule_k
-            if self.schedule == "exponential" and not k < 1:
-                raise ValueError(
-                    "The 'schedule_k' parameter of RNNForecaster must be a float in the range "
-                    f"(0, 1) when schedule='exponential'. Got {k!r} instead.")
-            if self.schedule == "inverse_sigmoid" and not k >= 1:
-                raise ValueError(
-                    "The 'schedule_k' parameter of RNNForecaster must be a float in the range "
-                    f"[1, inf) when schedule='inverse_sigmoid'. Got {k!r} instead.")
-        explicit = isinstance(self.context_length, Integral)
-        if explicit and (self._state_policy.carries or self.tbptt_steps is not None):
-            raise ValueError(
-                "context_length trains on windows drawn at random offsets, each from a fresh "
-                "state, but state_policy='carry' and tbptt_steps learn one stream in order. "
-                "Use context_length=None (or 'auto') with them.")
-        if self.window_norm in WINDOW_NORMS and self.context_length is None:
-            raise ValueError(
-                f"window_norm={self.window_norm!r} normalizes each training window by its own "
-                "context, so it needs windows: pass context_length='auto' or an int, or "
-                "window_norm=None.")
+        if self.training == "scheduled":
+            check_schedule_k(self.schedule, self.schedule_k, type(self).__name__)
+        check_window_params(self.context_length, self.window_norm,
+                            self._state_policy.carries or self.tbptt_steps is not None)
 
     def _module_kwargs(self):
         kwargs = {
@@ -484,7 +481,10 @@ default="inverse_sigmoid"
         self : object
             The fitted estimator.
         """
+        series = None
         if y is None:
+            series = self._series_list(X)[0] if not is_long_panel(X) else \
+                [item for _, _, item in long_to_series(X)]
             self.series_info_, X, y = self._series_to_sequences(X)
         else:
             self.series_info_ = None
@@ -492,4 +492,8 @@ default="inverse_sigmoid"
         if self.series_info_ is not None and self.context_length_ is not None:
             # Forecasts read the last context_length_ periods only.
             self.series_info_["tail"] = self.series_info_["tail"][-self.context_length_:]
+        self.quantile_spread_ = None if self.quantiles_ is None else 1.0
+        if self.quantiles_ and self.calibrate_quantiles and series is not None:
+            self.quantile_spread_ = calibrate_spread(self, series, self.horizon_ or 1)
+            self.module_.quantile_head.spread.fill_(self.quantile_spread_)
         return self

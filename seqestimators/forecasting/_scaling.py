@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 
-__all__ = ["WINDOW_NORMS", "check_positive", "log_targets", "resolve_transform", "scaling",
-           "transform_sequences"]
+__all__ = ["WINDOW_NORMS", "check_positive", "check_window_params", "log_targets",
+           "resolve_transform", "scaling", "transform_sequences"]
 
 #: Normalizations of a training window by its own context (``RNNForecaster(window_norm=...)``).
 WINDOW_NORMS = ("revin", "mean")
@@ -143,3 +145,18 @@ def resolve_transform(transform, window_norm, sequences, targets, feedback, wind
     if window_norm == "auto":
         window_norm = "mean" if transform == "log" else "revin"
     return transform, window_norm
+
+
+def check_window_params(context_length, window_norm, sequential):
+    """Refuse windows with a sequential stream (``sequential``: ``state_policy="carry"`` or
+    ``tbptt_steps``), and a window normalization without windows."""
+    if isinstance(context_length, Integral) and sequential:
+        raise ValueError(
+            "context_length trains on windows drawn at random offsets, each from a fresh "
+            "state, but state_policy='carry' and tbptt_steps learn one stream in order. "
+            "Use context_length=None (or 'auto') with them.")
+    if window_norm in WINDOW_NORMS and context_length is None:
+        raise ValueError(
+            f"window_norm={window_norm!r} normalizes each training window by its own "
+            "context, so it needs windows: pass context_length='auto' or an int, or "
+            "window_norm=None.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["SCHEDULES", "TRAINING_MODES", "feedback_probability"]
+__all__ = ["SCHEDULES", "TRAINING_MODES", "check_schedule_k", "feedback_probability"]
 
 #: What the fed-back features hold during training (``RNNForecaster(training=...)``).
 TRAINING_MODES = ("teacher_forcing", "free_running", "scheduled")
@@ -65,3 +65,17 @@ def feedback_probability(epoch, schedule="inverse_sigmoid", k=10.0):
         raise ValueError(f"schedule must be one of {list(SCHEDULES)} or a callable; got "
                          f"{schedule!r}.")
     return min(max(p, 0.0), 1.0)
+
+
+def check_schedule_k(schedule, k, name="RNNForecaster"):
+    """Raise scikit-learn's parameter error when ``k`` is out of ``schedule``'s range."""
+    if callable(schedule):
+        return
+    if schedule == "exponential" and not k < 1:
+        raise ValueError(
+            f"The 'schedule_k' parameter of {name} must be a float in the range (0, 1) when "
+            f"schedule='exponential'. Got {k!r} instead.")
+    if schedule == "inverse_sigmoid" and not k >= 1:
+        raise ValueError(
+            f"The 'schedule_k' parameter of {name} must be a float in the range [1, inf) when "
+            f"schedule='inverse_sigmoid'. Got {k!r} instead.")

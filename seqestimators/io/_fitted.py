@@ -119,7 +119,7 @@ def _tables():
         "window_norm_": _optional(STR), "training_": STR, "transform_": _optional(STR),
         "_scaling_": _optional(SCALING), "series_info_": _optional(SERIES_INFO),
         "baseline_": _optional(_one_of("naive", "drift")),
-        "quantiles_": _optional(LEVELS),
+        "quantiles_": _optional(LEVELS), "quantile_spread_": _optional(NUMBER),
     }
     return {
         "seqestimators.RNNClassifier": {**net, **classifier, **recurrent},

@@ -38,7 +38,8 @@ class QuantileHead(nn.Module):
     The hidden output sets the spread of each window; the lead term widens it along the
     closed loop, as errors accumulate (a random walk's spread grows with the square root of
     the lead). The weights start at zero and the bias at the standard normal's quantiles,
-    so that an untrained head gives a unit-variance normal band around the point.
+    so that an untrained head gives a unit-variance normal band around the point. The buffer
+    ``spread`` (1 until a calibration sets it) multiplies every offset.
 
     Parameters
     ----------
@@ -61,6 +62,7 @@ class QuantileHead(nn.Module):
         self.output_size = int(output_size)
         self.register_buffer("levels", torch.tensor(levels, dtype=torch.float32))
         self.linear = nn.Linear(hidden_size + 1, len(levels) * self.output_size)
+        self.register_buffer("spread", torch.ones(()))
         self.reset_parameters()
 
     @property
@@ -76,7 +78,7 @@ class QuantileHead(nn.Module):
     def forward(self, hidden, lead):
         features = torch.cat([hidden, torch.sqrt(lead.to(hidden.dtype) - 1.0)], dim=-1)
         offsets = self.linear(features).unflatten(-1, (self.n_quantiles, self.output_size))
-        return torch.sort(offsets, dim=-2).values
+        return torch.sort(offsets, dim=-2).values * self.spread.to(offsets.dtype)
 
 
 def pinball_loss(quantiles, target, levels, mask=None):
