@@ -12,7 +12,9 @@ class BaselineWarning(UserWarning):
 
     Issued at the end of ``fit`` when the model's score on its validation part (or, without
     one, on its training data) is not above the trivial model's: the training mean for a
-    regressor (R²), the majority class for a classifier (accuracy). The message names both
-    scores and the parameters to try. Filter it with
+    regressor (R²), the majority class for a classifier (accuracy). :class:`RNNForecaster`
+    fitted on series compares its closed-loop forecasts of held-out periods with the naive and
+    seasonal naive forecasts (mean absolute scaled error). The message names both scores and
+    the parameters to try. Filter it with
     ``warnings.filterwarnings("ignore", category=BaselineWarning)``.
     """

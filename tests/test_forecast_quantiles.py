@@ -9,7 +9,7 @@ import torch
 
 from seqestimators import RNNForecaster
 from seqestimators.forecasting import backtest
-from seqestimators.forecasting._calibration import SPREADS, calibrate_spread, scaled_pinball
+from seqestimators.forecasting._holdout import SPREADS, holdout_forecasts, scaled_pinball
 from seqestimators.io import dump, load
 from seqestimators.nn import FeedbackNetwork, QuantileHead, check_quantile_levels, pinball_loss
 
@@ -243,4 +243,4 @@ def test_no_calibration_without_a_series_long_enough():
     train, _ = _walks(n_series=3, n=14)
     est = _fit(train, quantiles=LEVELS, horizon=6)
     assert est.quantile_spread_ == 1.0
-    assert calibrate_spread(est, [s.iloc[:10] for s in train], 6) == 1.0
+    assert holdout_forecasts(est, [s.iloc[:10] for s in train], 6) is None

@@ -95,7 +95,10 @@ def backtest(estimator, y, *, horizon, cv=5, refit=True, exogenous=None):
                              "periods (TimeSeriesSplit with gap=0).")
         past = _take(series, np.arange(train.max() + 1))
         if refit or fitted is None:
-            fitted = clone(estimator).fit(_take(series, train))
+            fitted = clone(estimator)
+            if "baseline_check" in fitted.get_params():  # the backtest is the held-out check
+                fitted.set_params(baseline_check=False)
+            fitted.fit(_take(series, train))
         future = _take(series, test)
         forecast, actual, names, periods, levels = _forecast_against(fitted, past, future)
         origin = _label(series, train.max())
@@ -133,11 +136,12 @@ def _forecast_against(estimator, past, future):
     n_steps = len(future)
     if isinstance(past, pd.Series | pd.DataFrame):
         names = estimator._target_columns(past)
-        frame = future if isinstance(future, pd.DataFrame) else future.to_frame()
+        frame = future if isinstance(future, pd.DataFrame) else future.to_frame(names[0])
         exo = estimator._exogenous_columns(past)
         forecast = estimator.forecast(past, n_steps,
                                       exogenous=frame[exo] if exo else None)
-        forecast = forecast.to_frame() if isinstance(forecast, pd.Series) else forecast
+        if isinstance(forecast, pd.Series):  # an unnamed series' target is "y"
+            forecast = forecast.to_frame(names[0])
         actual = frame[names].to_numpy(dtype=np.float64)
         return forecast[names].to_numpy(dtype=np.float64), actual, list(names), \
             list(future.index), _levels(forecast, names, quantiles)

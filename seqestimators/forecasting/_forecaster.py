@@ -15,18 +15,17 @@ from ..estimators import docstrings as _docs
 from ..networks import CELLS, FeedbackNetwork
 from ..nn import check_quantile_levels
 from ..state import STATE_POLICIES
-from ._calibration import calibrate_spread
 from ._feedback import resolve_feedback, warn_inconsistent_feedback
+from ._holdout import HoldoutMixin
 from ._inference import InferenceMixin
 from ._long_format import is_long_panel, long_to_series
-from ._panel import BASELINES, min_window_length, resolve_baseline
+from ._panel import BASELINES, resolve_baseline
 from ._scaling import (
     WINDOW_NORMS,
     check_positive,
     check_window_params,
     log_targets,
     resolve_transform,
-    scaling,
     transform_sequences,
 )
 from ._schedule import SCHEDULES, TRAINING_MODES, check_schedule_k
@@ -40,8 +39,8 @@ _CELLS = ", ".join(f'"{name}"' for name in CELLS)
 _POLICIES = ", ".join(f'"{name}"' for name in STATE_POLICIES)
 
 
-class RNNForecaster(SeriesMixin, InferenceMixin, TrainingMixin, SequenceRegressorMixin,
-                    SequenceNetMixin, NeuralNetRegressor):
+class RNNForecaster(SeriesMixin, HoldoutMixin, InferenceMixin, TrainingMixin,
+                    SequenceRegressorMixin, SequenceNetMixin, NeuralNetRegressor):
     __doc__ = f"""Recurrent regressor whose own previous prediction is fed back as an input.
 
     A NARX-style forecaster over a :class:`~seqestimators.networks.FeedbackNetwork`: the
@@ -192,8 +191,14 @@ default="inverse_sigmoid"
     calibrate_quantiles : bool, default=True
         With ``quantiles``, on series: widen or narrow the learned bands by the one factor
         that minimizes the pinball loss on held-out periods (the last ``horizon_`` of each
-        series, forecast by a copy fitted on the rest: one extra fit), since the bands learned
-        on a few windows are as narrow as the training errors. False skips it (factor 1).
+        series, forecast by a copy fitted on the rest: one extra fit, shared with
+        ``baseline_check``), since bands learned on a few windows are as narrow as the
+        training errors. False skips it (factor 1).
+    baseline_check : bool, default=True
+        On series: compare the held-out forecasts (as above) with the naive and seasonal
+        naive ones, in mean absolute scaled error (``holdout_scores_``), and warn
+        (:class:`~seqestimators.exceptions.BaselineWarning`) when the model is not better.
+        Searches skip it (their folds are held out already); so does :func:`backtest`.
     accumulate_steps : int, default=1
         Optimizer step after this many batches (or ``tbptt_steps`` windows), on the mean of
         their gradients: gradient accumulation, e.g. for one-step chunks of a stream.
@@ -217,6 +222,9 @@ default="inverse_sigmoid"
     quantile_spread_ : float or None
         The calibrated factor on the quantile offsets (1.0 uncalibrated; None without
         ``quantiles``).
+    holdout_scores_ : dict or None
+        ``baseline_check``'s mean absolute scaled errors: ``"model"``, ``"naive"`` and
+        ``"seasonal_naive"`` (seasonal series); None when not measured.
     training_, transform_, window_norm_, seasonal_inputs_, baseline_ : str, None or bool
         The resolved ``training``, ``transform``, ``window_norm``, ``seasonal_inputs`` and
         ``baseline``.
@@ -296,6 +304,7 @@ default="inverse_sigmoid"
         "baseline": [StrOptions({"auto", *BASELINES}), None],
         "quantiles": ["array-like", None],
         "calibrate_quantiles": ["boolean"],
+        "baseline_check": ["boolean"],
     }
 
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, dropout=0.0,
@@ -305,7 +314,7 @@ default="inverse_sigmoid"
                  windows_per_epoch="auto", window_norm="auto", transform="auto",
                  seasonal_period="auto", seasonal_inputs="auto", target=None,
                  baseline="auto", quantiles=None, calibrate_quantiles=True,
-                 accumulate_steps=1, max_epochs=1000,
+                 baseline_check=True, accumulate_steps=1, max_epochs=1000,
                  n_iter_no_change=10, tol=1e-4, early_stopping=False, validation_fraction=0.1,
                  lr=0.01, predict_batch_size=256, batch_size=32, optimizer=torch.optim.Adam,
                  criterion=torch.nn.MSELoss, train_split=None, callbacks=None,
@@ -338,6 +347,7 @@ default="inverse_sigmoid"
         self.baseline = baseline
         self.quantiles = quantiles
         self.calibrate_quantiles = calibrate_quantiles
+        self.baseline_check = baseline_check
         self.accumulate_steps = accumulate_steps
         self.max_epochs = max_epochs
         self.n_iter_no_change = n_iter_no_change
@@ -429,29 +439,6 @@ default="inverse_sigmoid"
             transform_sequences(sequences, self.feedback_features_, np.log)
         return super()._encode_targets(targets, sequences, reset=reset, classes=classes)
 
-    def _fit_statistics(self, sequences, targets):
-        """The standardization statistics ``_scaling_``, from the training part of the data.
-
-        ``sequences`` and ``targets`` hold the training sequences of this fit's validation
-        split only (see :class:`~seqestimators.estimators.SequenceNetMixin`); the sequences
-        are already log-transformed under ``transform_="log"``, the targets not yet.
-        """
-        super()._fit_statistics(sequences, targets)
-        if self.transform_ == "log":
-            targets = log_targets(targets, sequences)
-        self._scaling_ = scaling(
-            sequences, targets, self.feedback_features_, self.residual, self.context_length_,
-            self.horizon_, self.window_norm_,
-            min_length=None if self.horizon_ is None or self.series_info_ is None else
-            min_window_length(self.horizon_))
-
-    def _validate_X(self, X, *, reset):
-        sequences = super()._validate_X(X, reset=reset)
-        if not reset and getattr(self, "transform_", None) == "log":
-            check_positive(None, sequences, self.feedback_features_, type(self).__name__)
-            transform_sequences(sequences, self.feedback_features_, np.log)
-        return sequences
-
     def fit(self, X, y=None, **fit_params):
         """Train on sequences ``X`` and targets ``y``, or on one or several series ``X``.
 
@@ -492,8 +479,5 @@ default="inverse_sigmoid"
         if self.series_info_ is not None and self.context_length_ is not None:
             # Forecasts read the last context_length_ periods only.
             self.series_info_["tail"] = self.series_info_["tail"][-self.context_length_:]
-        self.quantile_spread_ = None if self.quantiles_ is None else 1.0
-        if self.quantiles_ and self.calibrate_quantiles and series is not None:
-            self.quantile_spread_ = calibrate_spread(self, series, self.horizon_ or 1)
-            self.module_.quantile_head.spread.fill_(self.quantile_spread_)
+        self.quantile_spread_, self.holdout_scores_ = self._held_out_checks(series)
         return self

@@ -37,6 +37,13 @@ class InferenceMixin:
                 outputs = self._window_outputs(sequences)
         return sequences, self._inverse_transform(outputs)
 
+    def _validate_X(self, X, *, reset):
+        sequences = super()._validate_X(X, reset=reset)
+        if not reset and getattr(self, "transform_", None) == "log":
+            check_positive(None, sequences, self.feedback_features_, type(self).__name__)
+            transform_sequences(sequences, self.feedback_features_, np.log)
+        return sequences
+
     def _window_outputs(self, sequences):
         lengths = sequences.true_lengths()
         windows, window_lengths = window_views(sequences.values, lengths, self.context_length_)

@@ -13,6 +13,7 @@ from ._panel import (
     min_window_length,
     window_loss_scale,
 )
+from ._scaling import log_targets, scaling
 from ._schedule import feedback_probability
 from ._windows import WindowBatch, WindowBatchIterator, trailing_windows
 
@@ -87,6 +88,22 @@ class TrainingMixin:
             # Training passes also forecast the quantiles, for the pinball loss (get_loss).
             fit_params = {"quantiles": True, **fit_params}
         return super().infer(batch, **fit_params)
+
+    def _fit_statistics(self, sequences, targets):
+        """The standardization statistics ``_scaling_``, from the training part of the data.
+
+        ``sequences`` and ``targets`` hold the training sequences of this fit's validation
+        split only (see :class:`~seqestimators.estimators.SequenceNetMixin`); the sequences
+        are already log-transformed under ``transform_="log"``, the targets not yet.
+        """
+        super()._fit_statistics(sequences, targets)
+        if self.transform_ == "log":
+            targets = log_targets(targets, sequences)
+        self._scaling_ = scaling(
+            sequences, targets, self.feedback_features_, self.residual, self.context_length_,
+            self.horizon_, self.window_norm_,
+            min_length=None if self.horizon_ is None or self.series_info_ is None else
+            min_window_length(self.horizon_))
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """The point forecasts' loss (``criterion``), plus the mean pinball loss of the

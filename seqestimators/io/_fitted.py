@@ -39,6 +39,8 @@ FLOATS = ("a 1-D float array", lambda v: _vector(v, "f"))
 INDICES = ("a 1-D integer array", lambda v: _vector(v, "iu"))
 LEVELS = ("a sequence of floats in (0, 1)", lambda v: isinstance(v, tuple | list) and all(
     isinstance(x, float) and 0.0 < x < 1.0 for x in v))
+SCORES = ("a dict of named numbers", lambda v: isinstance(v, dict) and all(
+    isinstance(k, str) and _is_number(x) for k, x in v.items()))
 NAMES = ("a 1-D array of strings", lambda v: _vector(v, "OU") and all(isinstance(x, str) for x in v))
 def _is_label_encoder(value):
     from sklearn.preprocessing import LabelEncoder
@@ -120,6 +122,7 @@ def _tables():
         "_scaling_": _optional(SCALING), "series_info_": _optional(SERIES_INFO),
         "baseline_": _optional(_one_of("naive", "drift")),
         "quantiles_": _optional(LEVELS), "quantile_spread_": _optional(NUMBER),
+        "holdout_scores_": _optional(SCORES),
     }
     return {
         "seqestimators.RNNClassifier": {**net, **classifier, **recurrent},
