@@ -23,8 +23,8 @@ Usage::
     python benchmarks/bench_ensembles.py --datasets GunPoint Covid3Month --seeds 0 1 2
 
 The default sets (ItalyPowerDemand, GunPoint, Covid3Month, CardanoSentiment, Tecator,
-ArrowHead) take about 8 minutes on 2 loaded cores; BasicMotions, JapaneseVowels, OSULeaf and
-PLAID are accepted but slower.
+ArrowHead) took 15 minutes on 2 cores shared with other runs; BasicMotions, JapaneseVowels,
+OSULeaf and PLAID are accepted but slower.
 """
 
 from __future__ import annotations

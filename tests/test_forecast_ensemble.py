@@ -149,6 +149,13 @@ def test_sequences_with_targets():
     assert est.score(X, y) == pytest.approx(expected)
 
 
+def test_members_fitted_in_parallel_are_those_fitted_one_after_the_other():
+    X, y = make_ball_trajectory(8, 10, random_state=0, return_X_y=True)
+    one, two = (_fit(X, y, n_estimators=2, n_jobs=n_jobs) for n_jobs in (None, 2))
+    assert [m.random_state for m in one.estimators_] == [m.random_state for m in two.estimators_]
+    np.testing.assert_allclose(one.forecast(X[:, :3], 4), two.forecast(X[:, :3], 4))
+
+
 def test_ragged_sequences_give_lists():
     X, y = make_ball_trajectory(8, 12, random_state=0, return_X_y=True)
     Xr = [X[i, : 6 + i % 3] for i in range(8)]

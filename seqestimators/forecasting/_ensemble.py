@@ -121,7 +121,10 @@ class EnsembleForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         gone astray; the mean of quantile forecasts is their quantile average (Vincentization),
         and either keeps the quantiles in order.
     n_jobs : int, default=None
-        Members fitted in parallel (joblib); None: one at a time, -1: every core.
+        Members fitted in parallel processes (joblib); None: one at a time, -1: every core.
+        The members are the same either way; under a threading backend
+        (``joblib.parallel_config(backend="threading")``) they would share PyTorch's global
+        random generator and differ from run to run.
     random_state : int, RandomState instance or None, default=None
         Draws the members' seeds; an int makes the ensemble reproducible.
 
