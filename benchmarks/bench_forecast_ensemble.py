@@ -18,7 +18,8 @@ For each task, with ``RNNForecaster()``'s defaults:
   random_state=0)``, ``L`` the default's own window (``context_length_`` of the first seed
   member): N-BEATS' ensemble over input lengths, one member per length, at the same cost;
   each member is also scored alone (one seed per length: indicative only);
-* the naive forecast (last value), and for airline the seasonal naive, as references;
+* the naive forecast (last value), the random walk with drift, the training mean, and for
+  airline the seasonal naive, as references;
 * the cost: each ensemble's fit and forecast time against one member's (the members are
   fitted one after the other, so the ratio is about 5; a member's time is the mean of the
   members' training times, the sum of their epochs' durations in ``history_``).
@@ -115,7 +116,10 @@ def run(task):
     data = trains_pd if len(trains_pd) > 1 else trains_pd[0]
     status(f"{task}: {len(series)} series, h={h}")
     naive = [np.full(h, t[-1]) for t in trains]
-    refs = {"naive": evaluate(naive, trains, tests, m)}
+    drift = [t[-1] + (t[-1] - t[0]) / (len(t) - 1) * np.arange(1, h + 1) for t in trains]
+    refs = {"naive": evaluate(naive, trains, tests, m),
+            "random walk with drift": evaluate(drift, trains, tests, m),
+            "training mean": evaluate([np.full(h, t.mean()) for t in trains], trains, tests, m)}
     if m > 1:
         refs["seasonal naive"] = evaluate([np.resize(t[-m:], h) for t in trains], trains,
                                           tests, m)

@@ -239,6 +239,23 @@ def test_clone_get_params_and_not_fitted(fitted, airline):
         copy.forecast(airline[0], 3)
 
 
+@pytest.mark.parametrize("check", [
+    "check_parameters_default_constructible",
+    "check_no_attributes_set_in_init",
+    "check_get_params_invariance",
+    "check_set_params",
+    "check_estimator_cloneable",
+    "check_estimator_repr",
+    "check_do_not_raise_errors_in_init_or_set_params",
+])
+def test_sklearn_api_checks(check):
+    # As for RNNForecaster: the checks of the estimator API itself (a forecaster's y has one
+    # target per timestep, which scikit-learn's fitting checks do not build).
+    import sklearn.utils.estimator_checks as checks
+
+    getattr(checks, check)("EnsembleForecaster", EnsembleForecaster(TINY, n_estimators=2))
+
+
 def test_io_stores_the_members_not_the_ensemble(fitted, airline, tmp_path):
     with pytest.raises(ValueError, match="EnsembleForecaster"):
         io.dump(fitted, tmp_path / "ensemble.safetensors")

@@ -97,17 +97,17 @@ class EnsembleForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
     ``fit`` trains ``n_estimators`` clones of ``estimator`` on the same data, each with its own
     ``random_state`` drawn from ``random_state``, and, with ``context_lengths``, each with one
-    of those window lengths in turn (member ``i`` reads ``context_lengths[i % k]``): the
-    ensembles of ES-RNN (Smyl, 2020), over seeds, and of N-BEATS (Oreshkin et al., 2020),
-    over seeds and input lengths. :meth:`forecast` and :meth:`predict` return the members'
-    elementwise median (or mean), of the same type the members return.
+    of those window lengths in turn (member ``i`` reads ``context_lengths[i % k]``), as
+    ES-RNN (Smyl, 2020) combined independent runs and N-BEATS (Oreshkin et al., 2020) took
+    the median of models differing in seed, input length and loss. :meth:`forecast` and
+    :meth:`predict` return the members' elementwise median (or mean), of the type the members
+    return.
 
     Parameters
     ----------
-    estimator : object, default=None
-        The forecaster to clone: anything with ``fit``, ``forecast`` and ``predict``, such as
-        :class:`~seqestimators.RNNForecaster` (None: ``RNNForecaster()``, its defaults). Its
-        own ``random_state`` (and ``context_length``, with ``context_lengths``) is replaced in
+    estimator : RNNForecaster, default=None
+        The forecaster to clone (None: ``RNNForecaster()``, its defaults). Its own
+        ``random_state`` (and ``context_length``, with ``context_lengths``) is replaced in
         every member.
     n_estimators : int, default=5
         Number of members. With ``context_lengths``, at least their number; a multiple of it
