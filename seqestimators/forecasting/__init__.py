@@ -12,6 +12,8 @@ by itself for a few long series (``context_length="auto"``).
 origin, forecasting the next ``horizon`` periods in closed loop, at several origins
 (:class:`~sklearn.model_selection.TimeSeriesSplit`), and returns one tidy row per origin and
 step. :func:`make_forecast_scorer` gives the searches the same closed-loop error.
+:class:`EnsembleForecaster` fits several forecasters with their own seeds (and window lengths)
+and forecasts their median.
 
 The package's files, one concern each: ``_forecaster`` (the estimator: parameters and the
 fitted set-up), ``_training`` (skorch's training hooks), ``_inference`` (trailing-window
@@ -19,10 +21,11 @@ predictions and closed loops), ``_series`` (pandas in and out), ``_windows``, ``
 (standardization, window norms, log transform), ``_schedule`` (training modes, scheduled
 sampling), ``_panel`` (global models over many short series: left-padded windows, the
 baseline, the per-window loss scale), ``_long_format`` (``unique_id``/``ds``/``y`` panels),
-``_feedback``, ``_seasonality``, ``_backtest`` and ``_scorers``.
+``_feedback``, ``_seasonality``, ``_backtest``, ``_scorers`` and ``_ensemble``.
 """
 
 from ._backtest import backtest
+from ._ensemble import EnsembleForecaster, aggregate_forecasts
 from ._forecaster import RNNForecaster
 from ._schedule import feedback_probability
 from ._scorers import make_forecast_scorer
@@ -30,9 +33,11 @@ from ._seasonality import detect_seasonal_period, seasonal_period_from_index
 from ._windows import WindowBatch, WindowBatchIterator
 
 __all__ = [
+    "EnsembleForecaster",
     "RNNForecaster",
     "WindowBatch",
     "WindowBatchIterator",
+    "aggregate_forecasts",
     "backtest",
     "detect_seasonal_period",
     "feedback_probability",
