@@ -108,7 +108,9 @@ class EnsembleForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     estimator : RNNForecaster, default=None
         The forecaster to clone (None: ``RNNForecaster()``, its defaults). Its own
         ``random_state`` (and ``context_length``, with ``context_lengths``) is replaced in
-        every member.
+        every member, and the members skip their held-out ``baseline_check`` (one extra fit
+        each); compare the ensemble with the naive forecast by a
+        :func:`~seqestimators.forecasting.backtest`.
     n_estimators : int, default=5
         Number of members. With ``context_lengths``, at least their number; a multiple of it
         gives every length the same weight.
@@ -215,6 +217,9 @@ class EnsembleForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         members = []
         for i, seed in enumerate(seeds):
             params = {"random_state": int(seed)}
+            if "baseline_check" in base.get_params():
+                # Each member's held-out check would double the ensemble's cost.
+                params["baseline_check"] = False
             if lengths is not None:
                 params["context_length"] = lengths[i % len(lengths)]
             members.append(clone(base).set_params(**params))
