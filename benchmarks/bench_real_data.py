@@ -13,6 +13,11 @@ For each dataset (standard train/test split of its archive), on the test split:
   about 128, 64, 32 and 16 recurrent steps; 32 is what ``"auto"`` picks and is named so) and
   ``pooling`` (``"auto"`` and the four poolings); the first trial is the defaults
   (``start_from_estimator``); the refitted best pipeline is scored;
+* **frontend='conv'** (``conv``): the defaults with ``frontend="conv"``; the regressor's
+  default ``frontend="auto"`` takes it for per-sequence regression, so on the regression sets
+  (from commit ``351f713`` on) the two parts train the same model;
+* **trivial**: the training mean (regression) or the majority class, predicted for every test
+  sequence;
 * **memoryless**: ``MemorylessClassifier`` / ``MemorylessRegressor`` in the same pipeline (a
   per-sequence output sees only the last timestep): what a model without memory reaches;
 * **1-NN DTW**: aeon's ``KNeighborsTimeSeriesClassifier(distance="dtw")`` (full warping
@@ -36,6 +41,8 @@ Usage::
     python benchmarks/bench_real_data.py --datasets GunPoint ItalyPowerDemand
     python benchmarks/bench_real_data.py --parts defaults memoryless dtw minirocket
     python benchmarks/bench_real_data.py --quick                # a smoke run, minutes
+    python benchmarks/bench_real_data.py --datasets Tecator --parts conv \
+        --params hidden_size=16 --tag h16                       # a variant, as 'conv:h16'
     python benchmarks/bench_real_data.py --report --figure docs/_static/real_data/real_data.png
 """
 
