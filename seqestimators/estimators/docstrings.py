@@ -100,7 +100,7 @@ frontend : {{"auto", None, "conv"}}, default={default}
         Measured on the shipped sets, 3 seeds (``benchmarks/README.md``): on the three
         regression sets it lowers the mean test RMSE (8 of 9 seeds; Tecator 1.26 -> 1.05,
         Covid3Month 0.0482 -> 0.0426, below the mean predictor's 0.0447, CardanoSentiment
-        0.391 -> 0.367, still above the mean's 0.300) at about twice the fit time; on
+        0.391 -> 0.367, still above the mean's 0.300) at 1.8-2.5 times the fit time; on
         classification it gains on five of seven sets and loses 6.5 points on ArrowHead, so
         classifiers default to None. Search it with ``{{"frontend": [None, "conv"]}}`` (with
         ``"auto"`` among the choices, a search can start from the regressor's default)."""
