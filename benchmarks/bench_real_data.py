@@ -13,6 +13,11 @@ For each dataset (standard train/test split of its archive), on the test split:
   about 128, 64, 32 and 16 recurrent steps; 32 is what ``"auto"`` picks and is named so) and
   ``pooling`` (``"auto"`` and the four poolings); the first trial is the defaults
   (``start_from_estimator``); the refitted best pipeline is scored;
+* **frontend='conv'** (``conv``): the defaults with ``frontend="conv"``; the regressor's
+  default ``frontend="auto"`` takes it for per-sequence regression, so on the regression sets
+  (from commit ``351f713`` on) the two parts train the same model;
+* **trivial**: the training mean (regression) or the majority class, predicted for every test
+  sequence;
 * **memoryless**: ``MemorylessClassifier`` / ``MemorylessRegressor`` in the same pipeline (a
   per-sequence output sees only the last timestep): what a model without memory reaches;
 * **1-NN DTW**: aeon's ``KNeighborsTimeSeriesClassifier(distance="dtw")`` (full warping
@@ -36,6 +41,8 @@ Usage::
     python benchmarks/bench_real_data.py --datasets GunPoint ItalyPowerDemand
     python benchmarks/bench_real_data.py --parts defaults memoryless dtw minirocket
     python benchmarks/bench_real_data.py --quick                # a smoke run, minutes
+    python benchmarks/bench_real_data.py --datasets Tecator --parts conv \
+        --params hidden_size=16 --tag h16                       # a variant, as 'conv:h16'
     python benchmarks/bench_real_data.py --report --figure docs/_static/real_data/real_data.png
 """
 
@@ -137,7 +144,7 @@ def summarize(runs):
 
 
 # ---------------------------------------------------------------------------- methods
-def pipeline(kind, task, seed, max_epochs=None):
+def pipeline(kind, task, seed, max_epochs=None, extra=None):
     from sklearn.pipeline import make_pipeline
 
     from seqestimators import MemorylessClassifier, MemorylessRegressor, RNNClassifier, RNNRegressor
@@ -152,39 +159,70 @@ def pipeline(kind, task, seed, max_epochs=None):
         params["frontend"] = "conv"
     if max_epochs is not None:
         params["max_epochs"] = max_epochs
+    if extra and kind != "memoryless":
+        params.update(extra)
     return make_pipeline(SequenceScaler(), cls(**params))
 
 
+def parse_params(items):
+    """``KEY=VALUE`` strings as estimator parameters (``optimizer=AdamW``: ``torch.optim.AdamW``)."""
+    import ast
+
+    import torch
+
+    params = {}
+    for item in items or ():
+        key, _, text = item.partition("=")
+        if key == "optimizer":
+            params[key] = getattr(torch.optim, text)
+            continue
+        try:
+            params[key] = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            params[key] = text
+    return params
+
+
 def fit_quietly(model, X, y):
-    """Fit, counting ConvergenceWarnings instead of printing them."""
+    """Fit, counting ConvergenceWarnings and BaselineWarnings instead of printing them."""
     from sklearn.exceptions import ConvergenceWarning
+
+    from seqestimators.exceptions import BaselineWarning
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
+        warnings.simplefilter("always", BaselineWarning)
         model.fit(X, y)
-    return sum(issubclass(w.category, ConvergenceWarning) for w in caught)
+    return (sum(issubclass(w.category, ConvergenceWarning) for w in caught),
+            sum(issubclass(w.category, BaselineWarning) for w in caught))
 
 
-def run_estimators(kind, data, seeds, max_epochs):
+def run_estimators(kind, data, seeds, max_epochs, extra=None):
     X, y, X_test, y_test, info = data
-    runs = []
+    runs, predictions = [], []
     for seed in seeds:
-        model = pipeline(kind, info["task"], seed, max_epochs)
+        model = pipeline(kind, info["task"], seed, max_epochs, extra)
         start = time.perf_counter()
-        n_warn = fit_quietly(model, X, y)
+        n_warn, n_baseline = fit_quietly(model, X, y)
         seconds = time.perf_counter() - start
         net = model[-1]
-        run = {"seed": seed, **scores(info["task"], y_test, model.predict(X_test)),
+        predictions.append(model.predict(X_test))
+        run = {"seed": seed, **scores(info["task"], y_test, predictions[-1]),
                "fit_seconds": round(seconds, 2), "n_iter": int(net.n_iter_),
                "best_epoch": int(getattr(net, "best_epoch_", net.n_iter_)),
-               "not_converged": bool(n_warn)}
-        if hasattr(net, "patch_size_"):
-            run["patch_size"] = int(net.patch_size_)
+               "not_converged": bool(n_warn), "baseline_warning": bool(n_baseline)}
+        for name in ("patch_size_", "frontend_"):
+            if hasattr(net, name):
+                run[name[:-1]] = getattr(net, name)
         status(f"  {kind} seed {seed}: {run['score']:.4f} ({run['n_iter']} epochs, "
-               f"{seconds:.1f} s)")
+               f"{seconds:.1f} s{', BaselineWarning' if n_baseline else ''})")
         runs.append(run)
     result = summarize(runs)
     result["runs"] = runs
+    if info["task"] == "regression" and len(seeds) > 1:
+        # What averaging the seeds' predictions would score (no extra fit).
+        ensemble = scores(info["task"], y_test, np.mean(predictions, axis=0))
+        result["ensemble"] = ensemble
     return result
 
 
@@ -341,7 +379,7 @@ def cell(entry, *, rmse=False, spread=False):
     if spread and len(entry.get("scores", ())) > 1:
         text += f" ± {entry['std']:.3f}"
     if rmse and entry.get("rmse") is not None:
-        text += f" (RMSE {entry['rmse']:.2f})"
+        text += f" (RMSE {entry['rmse']:.3g})"
     return text
 
 
@@ -383,6 +421,44 @@ def table(results, names=None, fmt="markdown"):
     return "\n".join(lines)
 
 
+def variant_table(results, names=None):
+    """Markdown table of the regression sets' defaults, conv and tagged variants: test RMSE
+    (mean of the seeds; in brackets, of the seeds' averaged predictions) and the fits that
+    warned ``BaselineWarning``."""
+    names = [n for n in (names or DATASETS) if n in results["datasets"]
+             and results["datasets"][n].get("info", {}).get("task") == "regression"]
+    parts = []
+    for name in names:
+        parts += [p for p in results["datasets"][name]
+                  if (p in ("defaults", "conv") or ":" in p) and p not in parts]
+    if not parts:
+        return ""
+    lines = ["| variant | " + " | ".join(f"{n} RMSE" for n in names) + " |",
+             "|" + "---|" * (len(names) + 1)]
+    trivial = [results["datasets"][n].get("trivial") for n in names]
+    lines.append("| trivial (training mean) | " + " | ".join(
+        "not run" if t is None else f"{t['rmse']:.4g}" for t in trivial) + " |")
+    for part in parts:
+        row = []
+        for name in names:
+            entry = results["datasets"][name].get(part)
+            if entry is None:
+                row.append("not run")
+                continue
+            text = f"{entry['rmse']:.4g}"
+            if entry.get("ensemble"):
+                text += f" ({entry['ensemble']['rmse']:.4g})"
+            warned = sum(r.get("baseline_warning", False) for r in entry.get("runs", ()))
+            if warned:
+                text += f" {warned}W"
+            row.append(text)
+        params = next((results["datasets"][n][part].get("params") for n in names
+                       if part in results["datasets"][n]), None)
+        label = f"{part} ({' '.join(params)})" if params else part
+        lines.append(f"| {label} | " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
 def search_table(results, names=None):
     """Markdown table of what each recorded search found."""
     names = [n for n in (names or DATASETS) if n in results["datasets"]]
@@ -398,6 +474,14 @@ def search_table(results, names=None):
                      f"({s['n_complete']} / {s['n_pruned']} / {s['n_failed']}) "
                      f"| {s['patch_choices']} | {s['seconds']:.0f} | {s['date']} |")
     return "\n".join(lines)
+
+
+def _warned(entry):
+    """How many of the recorded fits warned ``BaselineWarning`` (on their own held-out data)."""
+    runs = [r for r in entry.get("runs", ()) if "baseline_warning" in r]
+    if not runs:
+        return ""
+    return f"; BaselineWarning in {sum(r['baseline_warning'] for r in runs)} of {len(runs)} fits"
 
 
 def goals(results, names=None):
@@ -420,7 +504,12 @@ def goals(results, names=None):
             continue
         ok = d.get("rmse", np.inf) <= tr["rmse"]
         lines.append(f"  {name}: defaults RMSE {d.get('rmse', float('nan')):.4g} vs the mean "
-                     f"predictor {tr['rmse']:.4g}: {'met' if ok else 'NOT met (fit warns: BaselineWarning)'}")
+                     f"predictor {tr['rmse']:.4g}: {'met' if ok else 'NOT met'}{_warned(d)}")
+        conv = entry.get("conv")
+        if conv is not None:
+            lines.append(f"    (frontend='conv': RMSE {conv['rmse']:.4g}: "
+                         f"{'below' if conv['rmse'] <= tr['rmse'] else 'above'} the mean "
+                         f"predictor{_warned(conv)})")
     gaps = []
     for name in names:
         entry = results["datasets"][name]
@@ -501,7 +590,18 @@ def main(argv=None):
     parser.add_argument("--rst", action="store_true", help="print the table as RST")
     parser.add_argument("--report", action="store_true",
                         help="run nothing: print the table (and figure) of --results")
+    parser.add_argument("--params", nargs="+", default=None, metavar="KEY=VALUE",
+                        help="a variant: estimator parameters added to the defaults and conv "
+                        "parts (optimizer=AdamW names torch.optim.AdamW); needs --tag")
+    parser.add_argument("--tag", default=None, help="the variant's name: its parts are "
+                        "recorded as 'PART:TAG' (listed apart, never in the main table)")
+    parser.add_argument("--baselines", default=None, metavar="PATH",
+                        help="a second record whose parts fill those --results lacks, in the "
+                        "report only (e.g. 1-NN DTW from an earlier run)")
     args = parser.parse_args(argv)
+    if bool(args.params) != bool(args.tag):
+        parser.error("--params and --tag go together")
+    extra = parse_params(args.params)
 
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     import torch
@@ -534,10 +634,12 @@ def main(argv=None):
                 if part in ("dtw", "minirocket") and not have_aeon:
                     continue
                 status(f" {name}: {part}...")
+                if args.tag and part not in ("defaults", "conv"):
+                    continue
                 if part == "defaults":
-                    value = run_estimators("rnn", data, seeds, max_epochs)
+                    value = run_estimators("rnn", data, seeds, max_epochs, extra)
                 elif part == "conv":
-                    value = run_estimators("conv", data, seeds, max_epochs)
+                    value = run_estimators("conv", data, seeds, max_epochs, extra)
                 elif part == "trivial":
                     value = run_trivial(data)
                 elif part == "memoryless":
@@ -549,16 +651,25 @@ def main(argv=None):
                 else:
                     value = run_search(data, n_trials, max_epochs, args.search_timeout)
                 value["seconds"] = round(time.perf_counter() - part_start, 1)
-                extra = {"seeds": seeds} if part != "search" else {"trials": n_trials}
-                results = record(args.results, results, name, part, value,
-                                 {**settings, **extra})
+                setting = {"seeds": seeds} if part != "search" else {"trials": n_trials}
+                if args.tag:
+                    setting["params"] = list(args.params)
+                results = record(args.results, results, name,
+                                 f"{part}:{args.tag}" if args.tag else part, value,
+                                 {**settings, **setting})
                 shown = "–" if value.get("score") is None else f"{value['score']:.4f}"
                 status(f" {name}: {part} = {shown} ({value['seconds']:.1f} s)")
             print(f"{name}: {time.perf_counter() - start:.1f} s", flush=True)
         print(f"total: {time.perf_counter() - total:.1f} s", flush=True)
 
+    if args.baselines:
+        for name, entry in read_results(args.baselines)["datasets"].items():
+            for part, value in entry.items():
+                results["datasets"].setdefault(name, {}).setdefault(part, value)
     print()
     print(table(results, fmt="rst" if args.rst else "markdown"))
+    print()
+    print(variant_table(results))
     print()
     print(search_table(results))
     print()

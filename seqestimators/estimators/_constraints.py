@@ -71,7 +71,7 @@ RECURRENT_CONSTRAINTS = {
     "pooling": [StrOptions({*POOLINGS, "auto"})],
     "instance_norm": ["boolean", StrOptions({"auto"})],
     "baseline_check": ["boolean"],
-    "frontend": [StrOptions(set(FRONTENDS)), None],
+    "frontend": [StrOptions({*FRONTENDS, "auto"}), None],
 }
 
 #: The memoryless baselines': a perceptron may have no hidden layer.

@@ -93,6 +93,12 @@ def _pooling():
     return _one_of(*POOLINGS)
 
 
+def _frontend():
+    from ..networks import FRONTENDS
+
+    return _optional(_one_of(*FRONTENDS))
+
+
 def _tables():
     data = {
         "n_features_in_": POSITIVE_INT,
@@ -112,7 +118,8 @@ def _tables():
     classifier = {"label_encoder_": LABELS}
     regressor = {"n_targets_": POSITIVE_INT, "target_mean_": _optional(FLOATS),
                  "target_scale_": _optional(FLOATS)}
-    recurrent = {"patch_size_": POSITIVE_INT, "pooling_": _pooling(), "instance_norm_": BOOL}
+    recurrent = {"patch_size_": POSITIVE_INT, "pooling_": _pooling(), "instance_norm_": BOOL,
+                 "frontend_": _frontend()}
     forecaster = {
         **net, **regressor,
         "feedback_features_": INDICES, "exogenous_features_": INDICES,
