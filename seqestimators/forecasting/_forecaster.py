@@ -16,7 +16,14 @@ from ..networks import CELLS, FeedbackNetwork
 from ..state import STATE_POLICIES
 from ._feedback import resolve_feedback, warn_inconsistent_feedback
 from ._inference import InferenceMixin
-from ._panel import BASELINES, min_window_length, resolve_baseline
+from ._panel import (
+    BASELINES,
+    backtest_baselines,
+    is_panel,
+    min_window_length,
+    network_baseline,
+    resolve_baseline,
+)
 from ._scaling import (
     WINDOW_NORMS,
     check_positive,
@@ -171,14 +178,21 @@ default="inverse_sigmoid"
         For ``fit(frame)`` on a DataFrame: the column(s) forecast and fed back; the other
         columns are exogenous inputs (their future values are given to :meth:`forecast`).
         None: every column is a target.
-    baseline : {{"auto", "naive", "drift"}} or None, default="auto"
+    baseline : {{"auto", "naive", "seasonal", "mean", "drift"}} or None, default="auto"
         The forecast of an untrained network (needs ``residual``): its read-out starts at
-        zero, so that it forecasts the last value (``"naive"``) or the last value plus the
+        zero and learns a correction to the baseline, so that it forecasts the last value
+        (``"naive"``), the value one season before (``"seasonal"``, seasonal naive; needs the
+        seasonal inputs; the last value when ``m = 1``), the mean of the window's context
+        (``"mean"``, the level that ``window_norm`` measures), or the last value plus the
         mean change of the training windows (``"drift"``, in window-normalized units: a
-        common growth rate under the log transform) and learns a correction to it. None: the
-        read-out's usual random initialization. ``"auto"``: ``"naive"`` for a model fitted on
-        several series (``fit(list_of_series)``, a global model), None otherwise (on one
-        seasonal series the last value is a poor start: measured on airline).
+        common growth rate under the log transform). None: the read-out's usual random
+        initialization. ``"auto"``, for a model fitted on several series (a global model):
+        ``"naive"``, ``"seasonal"`` or ``"mean"``, whichever has the smallest in-sample
+        backtest error, computed before training on the training series themselves (each
+        one's last ``horizon_`` values forecast from the values before them, scored by
+        their mean absolute error over the series' one-step naive error, averaged over the
+        series); None for one series or sequences (on single series the random read-out
+        measured better: sunspots, airline, shampoo, uschange).
     accumulate_steps : int, default=1
         Optimizer step after this many batches (or ``tbptt_steps`` windows), on the mean of
         their gradients: gradient accumulation, e.g. for one-step chunks of a stream.
@@ -381,6 +395,7 @@ default="inverse_sigmoid"
             # Each step's statistics cover the trailing context that predict reads, no more.
             "instance_norm_window": self.context_length_,
             "seasonal_lag": self.seasonal_period_ if self.seasonal_inputs_ else 0,
+            "baseline": network_baseline(self.baseline_) if self.residual else None,
         }
         if self.standardize:
             kwargs.update({k: v for k, v in self._scaling_.items() if k != "loss_scale"})
@@ -409,7 +424,7 @@ default="inverse_sigmoid"
                 windows["context_length_"] is not None)
             for name, value in windows.items():
                 setattr(self, name, value)
-            self.baseline_ = resolve_baseline(self.baseline, info)
+            self.baseline_ = self._resolve_baseline(info, sequences)
         warn_inconsistent_feedback(sequences, targets, self.feedback_features_,
                                    type(self).__name__)
         if self.transform_ == "log":
@@ -417,6 +432,31 @@ default="inverse_sigmoid"
             targets = log_targets(targets, sequences)
             transform_sequences(sequences, self.feedback_features_, np.log)
         return super()._encode_targets(targets, sequences, reset=reset, classes=classes)
+
+    def _resolve_baseline(self, info, sequences):
+        """``baseline_``; ``"auto"`` reads the in-sample backtest of the training series."""
+        errors = None
+        if self.baseline == "auto" and is_panel(info) and self.horizon_ is not None:
+            errors = backtest_baselines(
+                sequences, self.feedback_features_,
+                period=self.seasonal_period_ if self.seasonal_inputs_ else 1,
+                context=self.context_length_ if self.window_norm_ is not None else None,
+                horizon=self.horizon_, log=self.transform_ == "log",
+                scaled=self.window_norm_ == "revin")
+        baseline = resolve_baseline(self.baseline, info, errors)
+        if baseline == "seasonal" and self.seasonal_period_ == 1:
+            return "naive"  # one season back is the last value
+        if baseline == "seasonal" and not self.seasonal_inputs_:
+            raise ValueError(
+                "baseline='seasonal' forecasts the value one season back, which the network "
+                "reads with its seasonal inputs: pass seasonal_inputs=True (or 'auto') with "
+                "windows (context_length), or another baseline.")
+        if baseline == "mean" and self.window_norm_ is None:
+            raise ValueError(
+                "baseline='mean' forecasts the level of each window's context, which needs "
+                "window_norm='revin' or 'mean' (or 'auto') with windows: pass one, or "
+                "another baseline.")
+        return baseline
 
     def _fit_statistics(self, sequences, targets):
         """The standardization statistics ``_scaling_``, from the training part of the data.

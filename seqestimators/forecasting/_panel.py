@@ -11,14 +11,20 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-__all__ = ["BASELINES", "MAX_BATCHES_PER_EPOCH", "MIN_OBSERVED", "auto_windows_per_epoch",
-           "init_baseline", "is_panel", "min_window_length", "pad_left", "resolve_baseline",
+__all__ = ["AUTO_BASELINES", "BASELINES", "MAX_BATCHES_PER_EPOCH", "MIN_OBSERVED",
+           "auto_windows_per_epoch", "backtest_baselines", "init_baseline", "is_panel",
+           "min_window_length", "network_baseline", "pad_left", "resolve_baseline",
            "window_loss_scale"]
 
-#: ``RNNForecaster(baseline=...)``: "naive" forecasts the last value (the read-out adds
-#: nothing to it); "drift" the last value plus the training windows' mean change (in the
-#: normalized units the network predicts in).
-BASELINES = ("naive", "drift")
+#: ``RNNForecaster(baseline=...)``: what an untrained network forecasts (its read-out starts
+#: at zero). "naive": the last value; "seasonal": the value one season before (seasonal
+#: naive); "mean": the mean of the window's context (the level ``window_norm`` measures);
+#: "drift": the last value plus the training windows' mean change (in the normalized units
+#: the network predicts in).
+BASELINES = ("naive", "seasonal", "mean", "drift")
+#: The candidates of ``baseline="auto"``, in the order that breaks ties ("drift" measured
+#: worse than "naive" on the synthetic panel, seeds 0-2, and is not one).
+AUTO_BASELINES = ("naive", "seasonal", "mean")
 #: A series gives a (left-padded) training window when it holds its horizon plus this many
 #: observed steps.
 MIN_OBSERVED = 3
@@ -31,11 +37,77 @@ def is_panel(info):
     return info is not None and not info["single"] and info.get("n_series", 2) > 1
 
 
-def resolve_baseline(baseline, info):
-    """The fitted ``baseline_``: ``"auto"`` is ``"naive"`` on several series, else None."""
+def backtest_baselines(sequences, feedback, *, period, context, horizon, log=False,
+                       scaled=False):
+    """In-sample backtest error of every baseline, on the training series themselves.
+
+    Each series' last ``horizon`` real values (of its first feedback feature, in the units
+    the network learns: logarithms under ``log``) are forecast from the values before them
+    by every baseline of :data:`BASELINES` that applies, and scored by their mean
+    absolute error over the series' in-sample one-step naive error (a MASE), averaged over
+    the series. Cheap (numpy, no training). The drift is one rate for all the series, as
+    the network learns it: the mean change per step of every series (over the standard
+    deviation of its last ``context`` values with ``scaled``, revin's units), averaged.
+
+    Returns
+    -------
+    errors : dict
+        Baseline name -> mean scaled error; empty when no series holds ``horizon + 3`` values.
+    """
+    lengths = sequences.true_lengths()
+    period = int(period)
+    steps = np.arange(int(horizon))
+    parts = []
+    for i, n in enumerate(lengths):
+        n = int(n)
+        if n < min_window_length(horizon):
+            continue
+        values = sequences.values[i, :n, int(feedback[0])].astype(np.float64)
+        if log:
+            values = np.log(values)
+        train = values[:-horizon]
+        error_scale = np.mean(np.abs(np.diff(train)))
+        if not np.isfinite(error_scale) or error_scale <= 1e-12:
+            continue
+        unit = train[-int(context or len(train)):].std() if scaled else 1.0
+        parts.append((train, values[-horizon:], error_scale, unit if unit > 1e-12 else 1.0))
+    rate = np.mean([np.mean(np.diff(train)) / unit for train, _, _, unit in parts]) \
+        if parts else 0.0
+    rows = {name: [] for name in BASELINES}
+    for train, test, scale, unit in parts:
+        forecasts = {"naive": np.full(horizon, train[-1]),
+                     "drift": train[-1] + (steps + 1) * rate * unit}
+        if period > 1 and len(train) >= period:
+            forecasts["seasonal"] = train[-period:][steps % period]
+        if context is not None:
+            forecasts["mean"] = np.full(horizon, train[-int(context):].mean())
+        for name, forecast in forecasts.items():
+            rows[name].append(np.mean(np.abs(forecast - test)) / scale)
+    n_scored = len(rows["naive"])
+    return {name: float(np.mean(r)) for name, r in rows.items() if r and len(r) == n_scored}
+
+
+def resolve_baseline(baseline, info, errors=None):
+    """The fitted ``baseline_``.
+
+    ``"auto"`` on several series (a global model): the baseline of :data:`AUTO_BASELINES`
+    with the smallest in-sample backtest error ``errors`` (see :func:`backtest_baselines`);
+    on one series, on sequences, or when nothing could be scored: None, the read-out's
+    random start (on single series every zero read-out measured worse than it but on nile:
+    sunspots, airline, shampoo, uschange; see benchmarks/bench_forecasting_panel.py).
+    """
     if baseline == "auto":
-        return "naive" if is_panel(info) else None
+        errors = {name: e for name, e in (errors or {}).items() if name in AUTO_BASELINES}
+        if not is_panel(info) or not errors:
+            return None
+        return min(errors, key=lambda name: (errors[name], AUTO_BASELINES.index(name)))
     return baseline
+
+
+def network_baseline(baseline):
+    """The :class:`~seqestimators.networks.FeedbackNetwork` ``baseline`` of ``baseline_``:
+    what the read-out's change is added to (the fed-back value for "naive" and "drift")."""
+    return baseline if baseline in ("seasonal", "mean") else None
 
 
 def min_window_length(horizon):
@@ -74,15 +146,17 @@ def window_loss_scale(module, batch):
 def init_baseline(module, baseline):
     """Zero the read-out so that the untrained network forecasts ``baseline``.
 
-    The network's output is its fed-back input plus ``head(hidden) * target_scale +
-    target_mean`` (``residual=True``): with a zero head the output is the last value
-    ("naive", ``target_mean`` set to 0 too) or the last value plus the training windows' mean
-    change ("drift"). The head's weights still learn (their gradient is the hidden output's).
+    The network's output is its fed-back input (or, with the network's own ``baseline``, the
+    value one season back or the context's mean; see :func:`network_baseline`) plus
+    ``head(hidden) * target_scale + target_mean`` (``residual=True``): with a zero head the
+    output is that value ("naive", "seasonal", "mean": ``target_mean`` set to 0 too) or the
+    last value plus the training windows' mean change ("drift"). The head's weights still
+    learn (their gradient is the hidden output's).
     """
     if baseline is None:
         return
     with torch.no_grad():
         module.head.weight.zero_()
         module.head.bias.zero_()
-        if baseline == "naive":
+        if baseline != "drift":
             module.target_mean.zero_()

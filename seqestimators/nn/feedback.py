@@ -85,6 +85,14 @@ class FeedbackNetwork(nn.Module):
         seasonal naive forecast repeats; 0 while the sequence is shorter than a season),
         standardized like ``input_changes``. The last ``m`` feedback values are part of the
         state, so that closed-loop forecasts read their own generated season.
+    baseline : {None, "seasonal", "mean"}, default=None
+        With ``residual``: what the read-out's change is added to. None: the fed-back input
+        (an untrained network with a zero read-out forecasts the last value); ``"seasonal"``:
+        the fed-back input one season before the predicted value, ``X[t - m + 1]`` (needs
+        ``seasonal_lag=m``; the last value while the sequence is shorter than a season), so
+        that a zero read-out forecasts seasonal naive; ``"mean"``: the level of the
+        ``instance_norm`` statistics (needs ``instance_norm``), so that a zero read-out
+        forecasts the mean of the observed context.
 
     Notes
     -----
@@ -113,9 +121,16 @@ class FeedbackNetwork(nn.Module):
                  num_layers=1, dropout=0.0, learned_initial_state=False, nonlinearity="tanh",
                  input_mean=None, input_scale=None, target_mean=None, target_scale=None,
                  residual=False, input_changes=False, change_mean=None, change_scale=None,
-                 instance_norm=None, instance_norm_window=None, seasonal_lag=0):
+                 instance_norm=None, instance_norm_window=None, seasonal_lag=0, baseline=None):
         super().__init__()
         self.seasonal_lag = int(seasonal_lag) if int(seasonal_lag) > 1 else 0
+        if baseline not in (None, "seasonal", "mean") or \
+                (baseline == "seasonal" and not self.seasonal_lag) or \
+                (baseline == "mean" and instance_norm is None):
+            raise ValueError(
+                "baseline must be None, 'seasonal' (with seasonal_lag > 1) or 'mean' (with "
+                f"instance_norm); got {baseline!r}.")
+        self.baseline = baseline
         if instance_norm not in (None, "mean", "revin"):
             raise ValueError(
                 f"instance_norm must be None, 'mean' or 'revin'; got {instance_norm!r}.")
@@ -214,6 +229,11 @@ class FeedbackNetwork(nn.Module):
         change = self._changes(full[:, 1:], full[:, :-1], stats)
         return torch.nan_to_num(change, nan=0.0)
 
+    @staticmethod
+    def _lags(full, n_timesteps):
+        """The fed-back input one season before each predicted value, from ``full``."""
+        return None if full is None else full[:, 1:n_timesteps + 1]
+
     # ------------------------------------------------------------------ instance statistics
     def instance_stats(self, X, lengths=None, n_context=None):
         """Causal ``(loc, scale)`` of the feedback features, each ``(batch, n_timesteps,
@@ -274,12 +294,23 @@ class FeedbackNetwork(nn.Module):
     def _standardize(self, X):
         return (X - self.input_mean) / self.input_scale
 
-    def _read_out(self, hidden, fed, stats=None):
-        """Outputs from hidden outputs; ``fed`` holds the feedback inputs (data units)."""
+    def _read_out(self, hidden, fed, stats=None, lag=None):
+        """Outputs from hidden outputs; ``fed`` holds the feedback inputs (data units), ``lag``
+        (``baseline="seasonal"``) those one season before the predicted values."""
         out = self.head(hidden) * self.target_scale + self.target_mean
         if self.residual:
-            out = out + self._normalize(fed, stats)
+            out = out + self._normalize(fed, stats) + self._baseline_shift(fed, lag, stats)
         return self._denormalize(out, stats)
+
+    def _baseline_shift(self, fed, lag, stats):
+        """What ``baseline`` adds to the fed-back input (normalized units): 0, the change to
+        the value one season back (0 where unknown), or to the statistics' level."""
+        if self.baseline == "seasonal":
+            shift = self._normalize(lag.to(fed.dtype), stats) - self._normalize(fed, stats)
+            return torch.nan_to_num(shift, nan=0.0)
+        if self.baseline == "mean":
+            return -self._normalize(fed, stats)
+        return 0.0
 
     def _changes(self, fed, previous_fed, stats=None):
         """Standardized change of the feedback inputs ``fed`` (..., k) since ``previous_fed``."""
@@ -301,7 +332,8 @@ class FeedbackNetwork(nn.Module):
             # season: the m feedback inputs before this one; the first two give the change.
             z = torch.cat([z, self._lag_changes(season[:, :2], stats)[:, 0]], dim=1)
         hidden, rnn_state = self._cell_step(z, rnn_state)
-        return self._read_out(hidden, fed, stats), rnn_state
+        lag = None if season is None else season[:, 1]
+        return self._read_out(hidden, fed, stats, lag), rnn_state
 
     # ------------------------------------------------------------------ sequences
     def forward(self, X, lengths=None, state=None, feedback_prob=0.0, n_observed=1,
@@ -385,7 +417,7 @@ class FeedbackNetwork(nn.Module):
             Z = torch.cat([Z, self._lag_changes(full[:, :n_timesteps + 1], stats)], dim=2)
         if lengths is None:
             out, final = self.rnn(Z, rnn_state)
-            output = self._read_out(out, fed, stats)
+            output = self._read_out(out, fed, stats, self._lags(full, n_timesteps))
             last, last_fed = output[:, -1], fed[:, -1]
             if full is not None:
                 season = full[:, -self.seasonal_lag:]
@@ -394,7 +426,7 @@ class FeedbackNetwork(nn.Module):
                                           enforce_sorted=False)
             out, final = self.rnn(packed, rnn_state)
             out, _ = pad_packed_sequence(out, batch_first=True, total_length=n_timesteps)
-            output = self._read_out(out, fed, stats)
+            output = self._read_out(out, fed, stats, self._lags(full, n_timesteps))
             rows = torch.arange(X.shape[0], device=X.device)
             last, last_fed = last_real_step(output, lengths), last_real_step(fed, lengths)
             if full is not None:
