@@ -16,14 +16,7 @@ from ..networks import CELLS, FeedbackNetwork
 from ..state import STATE_POLICIES
 from ._feedback import resolve_feedback, warn_inconsistent_feedback
 from ._inference import InferenceMixin
-from ._panel import (
-    BASELINES,
-    backtest_baselines,
-    is_panel,
-    min_window_length,
-    network_baseline,
-    resolve_baseline,
-)
+from ._panel import BASELINES, fitted_baseline, min_window_length, network_baseline
 from ._scaling import (
     WINDOW_NORMS,
     check_positive,
@@ -424,7 +417,11 @@ default="inverse_sigmoid"
                 windows["context_length_"] is not None)
             for name, value in windows.items():
                 setattr(self, name, value)
-            self.baseline_ = self._resolve_baseline(info, sequences)
+            self.baseline_ = fitted_baseline(
+                self.baseline, info, sequences, self.feedback_features_,
+                period=self.seasonal_period_, seasonal_inputs=self.seasonal_inputs_,
+                context=self.context_length_, horizon=self.horizon_,
+                window_norm=self.window_norm_, log=self.transform_ == "log")
         warn_inconsistent_feedback(sequences, targets, self.feedback_features_,
                                    type(self).__name__)
         if self.transform_ == "log":
@@ -432,31 +429,6 @@ default="inverse_sigmoid"
             targets = log_targets(targets, sequences)
             transform_sequences(sequences, self.feedback_features_, np.log)
         return super()._encode_targets(targets, sequences, reset=reset, classes=classes)
-
-    def _resolve_baseline(self, info, sequences):
-        """``baseline_``; ``"auto"`` reads the in-sample backtest of the training series."""
-        errors = None
-        if self.baseline == "auto" and is_panel(info) and self.horizon_ is not None:
-            errors = backtest_baselines(
-                sequences, self.feedback_features_,
-                period=self.seasonal_period_ if self.seasonal_inputs_ else 1,
-                context=self.context_length_ if self.window_norm_ is not None else None,
-                horizon=self.horizon_, log=self.transform_ == "log",
-                scaled=self.window_norm_ == "revin")
-        baseline = resolve_baseline(self.baseline, info, errors)
-        if baseline == "seasonal" and self.seasonal_period_ == 1:
-            return "naive"  # one season back is the last value
-        if baseline == "seasonal" and not self.seasonal_inputs_:
-            raise ValueError(
-                "baseline='seasonal' forecasts the value one season back, which the network "
-                "reads with its seasonal inputs: pass seasonal_inputs=True (or 'auto') with "
-                "windows (context_length), or another baseline.")
-        if baseline == "mean" and self.window_norm_ is None:
-            raise ValueError(
-                "baseline='mean' forecasts the level of each window's context, which needs "
-                "window_norm='revin' or 'mean' (or 'auto') with windows: pass one, or "
-                "another baseline.")
-        return baseline
 
     def _fit_statistics(self, sequences, targets):
         """The standardization statistics ``_scaling_``, from the training part of the data.

@@ -12,7 +12,8 @@ import numpy as np
 import torch
 
 __all__ = ["AUTO_BASELINES", "BASELINES", "MAX_BATCHES_PER_EPOCH", "MIN_OBSERVED",
-           "auto_windows_per_epoch", "backtest_baselines", "init_baseline", "is_panel",
+           "auto_windows_per_epoch", "backtest_baselines", "fitted_baseline", "init_baseline",
+           "is_panel",
            "min_window_length", "network_baseline", "pad_left", "resolve_baseline",
            "window_loss_scale"]
 
@@ -101,6 +102,36 @@ def resolve_baseline(baseline, info, errors=None):
         if not is_panel(info) or not errors:
             return None
         return min(errors, key=lambda name: (errors[name], AUTO_BASELINES.index(name)))
+    return baseline
+
+
+def fitted_baseline(baseline, info, sequences, feedback, *, period, seasonal_inputs, context,
+                    horizon, window_norm, log):
+    """``RNNForecaster.baseline_`` from its ``baseline`` and fitted window set-up.
+
+    ``"auto"`` reads the in-sample backtest of the training series (several series only, see
+    :func:`resolve_baseline`); ``"seasonal"`` with ``m = 1`` is ``"naive"``; a baseline
+    that needs the seasonal inputs or a window normalization the fit lacks is refused.
+    """
+    errors = None
+    if baseline == "auto" and is_panel(info) and horizon is not None:
+        errors = backtest_baselines(
+            sequences, feedback, period=period if seasonal_inputs else 1,
+            context=context if window_norm is not None else None, horizon=horizon, log=log,
+            scaled=window_norm == "revin")
+    baseline = resolve_baseline(baseline, info, errors)
+    if baseline == "seasonal" and period == 1:
+        return "naive"  # one season back is the last value
+    if baseline == "seasonal" and not seasonal_inputs:
+        raise ValueError(
+            "baseline='seasonal' forecasts the value one season back, which the network "
+            "reads with its seasonal inputs: pass seasonal_inputs=True (or 'auto') with "
+            "windows (context_length), or another baseline.")
+    if baseline == "mean" and window_norm is None:
+        raise ValueError(
+            "baseline='mean' forecasts the level of each window's context, which needs "
+            "window_norm='revin' or 'mean' (or 'auto') with windows: pass one, or another "
+            "baseline.")
     return baseline
 
 
