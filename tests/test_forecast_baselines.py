@@ -171,3 +171,18 @@ def test_early_stopping_on_several_series_works():
     series = [_monthly(60, random_state=i) for i in range(6)]
     est = _fit(series, early_stopping=True, max_epochs=3)
     assert "valid_loss" in est.history_[-1]
+
+
+@pytest.mark.xfail(strict=True, reason="seqestimators/io/_fitted.py (not this branch's file) "
+                   "still checks baseline_ against ('naive', 'drift'): it must accept "
+                   "'seasonal' and 'mean' too; then drop this mark")
+def test_a_seasonal_baseline_model_round_trips_through_io(tmp_path):
+    from seqestimators.io import dump, load
+
+    series = _monthly()
+    est = _fit(series, baseline="seasonal", max_epochs=2)
+    dump(est, tmp_path / "seasonal.seq")
+    loaded = load(tmp_path / "seasonal.seq")
+    assert loaded.baseline_ == "seasonal" and loaded.module_.baseline == "seasonal"
+    np.testing.assert_allclose(loaded.forecast(series, 14).to_numpy(),
+                               est.forecast(series, 14).to_numpy(), rtol=1e-6)
