@@ -76,6 +76,13 @@ def test_auto_chooses_the_baseline_with_the_smallest_backtest_error(kind, expect
     assert est.baseline_ == expected
 
 
+def test_auto_scores_seasonal_naive_on_series_shorter_than_a_season_too():
+    # The short series' backtest has fewer than 12 values before its last horizon: seasonal
+    # naive is its last value there (as in the network), not a reason to drop the candidate.
+    panel = [_monthly(random_state=i) for i in range(3)] + [_monthly(32, random_state=3)]
+    assert _fit(panel, transform=None).baseline_ == "seasonal"
+
+
 def test_auto_chooses_the_mean_on_series_that_return_to_their_level():
     # Yearly (no season): every value jumps to the other side of the level, so the last
     # value is a poor forecast and the window's mean a good one.

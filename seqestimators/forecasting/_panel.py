@@ -78,8 +78,9 @@ def backtest_baselines(sequences, feedback, *, period, context, horizon, log=Fal
     for train, test, scale, unit in parts:
         forecasts = {"naive": np.full(horizon, train[-1]),
                      "drift": train[-1] + (steps + 1) * rate * unit}
-        if period > 1 and len(train) >= period:
-            forecasts["seasonal"] = train[-period:][steps % period]
+        if period > 1:  # the last value where the series is shorter than a season
+            season = train[-period:] if len(train) >= period else np.full(period, train[-1])
+            forecasts["seasonal"] = season[steps % period]
         if context is not None:
             forecasts["mean"] = np.full(horizon, train[-int(context):].mean())
         for name, forecast in forecasts.items():
