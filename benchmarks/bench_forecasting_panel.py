@@ -2,7 +2,8 @@
 
 Panels (all offline): a synthetic panel of short yearly series on very different scales (the
 shape of a yearly competition panel: levels 50..1e7, trend, noise, 15-60 values each),
-statsmodels' macrodata columns as quarterly series of different scales, and single series
+statsmodels' macrodata columns as quarterly series of different scales, the shipped M1
+yearly panel (181 series of 15..58 years, the issue's panel), and single series
 (sunspots' last 114 years, nile, the shipped airline, shampoo and uschange series). The last
 ``h`` values of every series are held out; ``RNNForecaster`` is fitted once on the list of the
 training parts (one global model) and forecasts each series; next to it, in the same run,
@@ -85,6 +86,12 @@ def nile():
     return [pd.Series(data["volume"].to_numpy(float), index=index, name="nile")]
 
 
+def m1_yearly():
+    from seqestimators.datasets import load_m1_yearly
+
+    return list(load_m1_yearly().series)
+
+
 def shipped(name):
     from seqestimators.datasets import load_airline, load_shampoo_sales, load_uschange
 
@@ -99,6 +106,7 @@ def shipped(name):
 PANELS = {
     "synthetic": (lambda quick: synthetic_panel(60 if quick else 200), 6, 1),
     "macro": (lambda quick: macro_panel(), 8, 4),
+    "m1": (lambda quick: m1_yearly(), 6, 1),
     "sunspots": (lambda quick: sunspots(), 14, 1),
     "nile": (lambda quick: nile(), 10, 1),
     "airline": (lambda quick: shipped("airline"), 12, 12),
@@ -189,7 +197,7 @@ def rnn(params, trains_pd, h, seed):
     else:
         forecasts = [np.asarray(o, float) for o in out]
     info = {k: getattr(est, k, None) for k in ("context_length_", "horizon_", "window_norm_",
-                                               "transform_", "n_iter_")}
+                                               "transform_", "baseline_", "n_iter_")}
     return forecasts, seconds, lower, upper, info
 
 
@@ -202,9 +210,11 @@ def main(argv=None):
                         help="name=JSON of RNNForecaster parameters (default: the defaults)")
     parser.add_argument("--arima", action="store_true")
     parser.add_argument("--no-classical", action="store_true")
+    parser.add_argument("--no-defaults", action="store_true",
+                        help="only the --variant rows, not the defaults")
     args = parser.parse_args(argv)
     seeds = args.seeds if args.seeds is not None else ([0] if args.quick else [0, 1, 2])
-    variants = {"RNN defaults": {}}
+    variants = {} if args.no_defaults else {"RNN defaults": {}}
     for spec in args.variant:
         name, _, params = spec.partition("=")
         variants[name] = json.loads(params)

@@ -19,7 +19,7 @@ from ._feedback import resolve_feedback, warn_inconsistent_feedback
 from ._holdout import HoldoutMixin
 from ._inference import InferenceMixin
 from ._long_format import is_long_panel, long_to_series
-from ._panel import BASELINES, resolve_baseline
+from ._panel import BASELINES, fitted_baseline, network_baseline
 from ._scaling import (
     WINDOW_NORMS,
     check_positive,
@@ -174,14 +174,19 @@ default="inverse_sigmoid"
         For ``fit(frame)`` on a DataFrame: the column(s) forecast and fed back; the other
         columns are exogenous inputs (their future values are given to :meth:`forecast`).
         None: every column is a target.
-    baseline : {{"auto", "naive", "drift"}} or None, default="auto"
+    baseline : {{"auto", "naive", "seasonal", "mean", "drift"}} or None, default="auto"
         The forecast of an untrained network (needs ``residual``): its read-out starts at
-        zero, so that it forecasts the last value (``"naive"``) or the last value plus the
+        zero and learns a correction to the baseline, so that it forecasts the last value
+        (``"naive"``), the value one season before (``"seasonal"``, seasonal naive; needs the
+        seasonal inputs; the last value when ``m = 1``), the mean of the window's context
+        (``"mean"``, the level that ``window_norm`` measures), or the last value plus the
         mean change of the training windows (``"drift"``, in window-normalized units: a
-        common growth rate under the log transform) and learns a correction to it. None: the
-        read-out's usual random initialization. ``"auto"``: ``"naive"`` for a model fitted on
-        several series (``fit(list_of_series)``, a global model), None otherwise (on one
-        seasonal series the last value is a poor start: measured on airline).
+        common growth rate under the log transform). None: the read-out's usual random
+        initialization. ``"auto"``: ``"naive"`` for a model fitted on several series
+        (``fit(list_of_series)``, a global model), None otherwise. Measured with
+        ``benchmarks/bench_forecasting_panel.py`` (3 seeds): on one series the random
+        read-out beat every zero read-out but on nile; on a monthly seasonal panel
+        ``"seasonal"`` lost to ``"naive"``.
     quantiles : array-like of float or None, default=None
         Quantile levels in ``(0, 1)``, e.g. ``[0.1, 0.5, 0.9]``: a second read-out forecasts
         them around the point forecast, trained with the pinball loss beside the point's loss
@@ -400,6 +405,7 @@ default="inverse_sigmoid"
             "instance_norm_window": self.context_length_,
             "seasonal_lag": self.seasonal_period_ if self.seasonal_inputs_ else 0,
             "quantiles": self.quantiles_ or (),
+            "baseline": network_baseline(self.baseline_) if self.residual else None,
         }
         if self.standardize:
             kwargs.update({k: v for k, v in self._scaling_.items() if k != "loss_scale"})
@@ -428,7 +434,9 @@ default="inverse_sigmoid"
                 windows["context_length_"] is not None)
             for name, value in windows.items():
                 setattr(self, name, value)
-            self.baseline_ = resolve_baseline(self.baseline, info)
+            self.baseline_ = fitted_baseline(
+                self.baseline, info, period=self.seasonal_period_,
+                seasonal_inputs=self.seasonal_inputs_, window_norm=self.window_norm_)
             self.quantiles_ = None if self.quantiles is None else \
                 check_quantile_levels(np.ravel(self.quantiles))
         warn_inconsistent_feedback(sequences, targets, self.feedback_features_,

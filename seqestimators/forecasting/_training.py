@@ -41,6 +41,19 @@ class TrainingMixin:
                                **kwargs)
         self.history.record("feedback_prob", self._feedback_probability())
 
+    def get_split_datasets(self, X, y=None, **fit_params):
+        info = getattr(self, "series_info_", None)
+        if self.early_stopping and self.train_split is None and info is not None and \
+                info["n_series"] == 1 and self._fitting_to_convergence:
+            # The split holds out whole sequences; one series cannot lose a tenth of itself.
+            raise ValueError(
+                f"early_stopping=True holds out validation_fraction={self.validation_fraction} "
+                f"of the training series, but {type(self).__name__} was fitted on a single "
+                "series, which cannot be split that way. Use early_stopping=False (training "
+                "stops by itself when the training loss stops improving, see "
+                "n_iter_no_change), fit several series, or pass a train_split of your own.")
+        return super().get_split_datasets(X, y, **fit_params)
+
     def get_iterator(self, dataset, training=False):
         if training and self.context_length_ is not None and \
                 self.iterator_train is SequenceBatchIterator:
@@ -55,8 +68,17 @@ class TrainingMixin:
             return WindowBatchIterator(
                 dataset, window_length=self.context_length_ + self.horizon_,
                 n_context=self.context_length_, windows_per_epoch=per_epoch,
-                min_length=min_window_length(self.horizon_) if on_series else None, **kwargs)
+                min_length=min_window_length(self.horizon_) if on_series else None,
+                loss_skip=self._baseline_warmup(), **kwargs)
         return super().get_iterator(dataset, training=training)
+
+    def _baseline_warmup(self):
+        """Leading steps of a training window without the baseline's value: the first season
+        under ``baseline_="seasonal"`` (kept out of the loss, so that the network learns one
+        task, the correction to seasonal naive, never the naive start of a window)."""
+        if getattr(self, "baseline_", None) == "seasonal" and self.residual:
+            return min(self.seasonal_period_, self.context_length_)
+        return 0
 
     def infer(self, x, **fit_params):
         training = getattr(self, "training_", self.training)

@@ -12,7 +12,8 @@ from ._panel import min_window_length
 from ._seasonality import detect_seasonal_period
 
 __all__ = ["WindowBatch", "WindowBatchIterator", "auto_context", "auto_horizon", "last_steps",
-           "resolve_windows", "trailing_windows", "window_views"]
+           "resolve_windows", "short_series_windows", "trailing_windows",
+           "window_views"]
 
 #: A few long series: fewer sequences than this fraction of a batch are cut into windows.
 AUTO_WINDOW_MIN_LENGTH = 1.5
@@ -80,6 +81,9 @@ class WindowBatchIterator:
         gives one window ending at its end, left-padded with its first timestep (its
         :class:`WindowBatch` then holds ``n_pad``, which the loss skips). None: such
         sequences give no window.
+    loss_skip : int, default=0
+        Leading timesteps of every window that the loss skips (``n_pad`` at least this), e.g.
+        the first season, where a seasonal baseline has no value one season back yet.
 
     Examples
     --------
@@ -97,8 +101,9 @@ class WindowBatchIterator:
     """
 
     def __init__(self, dataset, window_length, n_context, windows_per_epoch=None,
-                 batch_size=32, shuffle=True, min_length=None):
+                 batch_size=32, shuffle=True, min_length=None, loss_skip=0):
         self.dataset = resolve_dataset(dataset)
+        self.loss_skip = int(loss_skip)
         self.min_length = min_length
         self.window_length = int(window_length)
         self.n_context = int(n_context)
@@ -144,7 +149,7 @@ class WindowBatchIterator:
             pick = chosen[begin:begin + self.batch_size]
             rows = series[pick][:, None]
             steps = starts[pick][:, None] + offsets[None, :]
-            n_pad = (-starts[pick]).clamp(min=0)
+            n_pad = (-starts[pick]).clamp(min=self.loss_skip)
             steps = steps.clamp(min=0)  # a left-padded window repeats its first timestep
             X = data.X[rows, steps]
             lengths = torch.full((len(pick),), self.window_length, dtype=torch.long,
@@ -228,6 +233,25 @@ def auto_context(period):
     return max(3 * period, 8)
 
 
+def short_series_windows(n_longest, context, horizon):
+    """``(context, horizon)`` for series too short for the automatic ones.
+
+    When the longest series holds fewer than :data:`AUTO_WINDOW_MIN_LENGTH` windows of
+    ``context + horizon`` timesteps (a monthly series of fewer than about five years), the
+    window shrinks to ``n_longest / 1.5`` timesteps, two fifths of it (at least one step) the
+    horizon and the rest (at least two steps) the context, so that the series still gives a
+    few windows to learn from. Unchanged when the series are long enough or too short for a
+    window of three timesteps.
+    """
+    if n_longest >= AUTO_WINDOW_MIN_LENGTH * (context + horizon):
+        return context, horizon
+    length = int(n_longest / AUTO_WINDOW_MIN_LENGTH)
+    if length < 3:
+        return context, horizon
+    new_horizon = min(horizon, max(1, round(0.4 * length)))
+    return min(context, max(length - new_horizon, 2)), new_horizon
+
+
 def last_steps(values, lengths, n):
     """The last ``n`` real timesteps of every sequence, left-aligned (and their lengths)."""
     width = min(int(n), values.shape[1])
@@ -279,6 +303,8 @@ def resolve_windows(params, sequences, feedback, *, period=None, sequential=Fals
     context = params["context_length"]
     if context == "auto":
         context = auto_context(m)
+        if series and params["horizon"] == "auto":
+            context, horizon = short_series_windows(int(lengths.max()), context, horizon)
         batch_size = params["batch_size"]
         few = sequences.n_samples * 4 <= max(batch_size, 1) or \
             (batch_size == -1 and sequences.n_samples <= 8)

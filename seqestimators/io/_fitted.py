@@ -127,7 +127,7 @@ def _tables():
         "context_length_": _optional(POSITIVE_INT), "horizon_": _optional(POSITIVE_INT),
         "window_norm_": _optional(STR), "training_": STR, "transform_": _optional(STR),
         "_scaling_": _optional(SCALING), "series_info_": _optional(SERIES_INFO),
-        "baseline_": _optional(_one_of("naive", "drift")),
+        "baseline_": _optional(_one_of("naive", "seasonal", "mean", "drift")),
         "quantiles_": _optional(LEVELS), "quantile_spread_": _optional(NUMBER),
         "holdout_scores_": _optional(SCORES),
     }

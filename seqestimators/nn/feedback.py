@@ -6,6 +6,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from ._feedback_state import FeedbackStateMixin
 from .cells import get_cell, make_recurrent_layer, run_step
 from .ops import (
     denormalize_by,
@@ -16,12 +17,12 @@ from .ops import (
     trailing_moments,
 )
 from .quantiles import QuantileHead
-from .states import expand_initial_state, state_where
+from .states import state_where
 
 __all__ = ["FeedbackNetwork"]
 
 
-class FeedbackNetwork(nn.Module):
+class FeedbackNetwork(FeedbackStateMixin, nn.Module):
     """A recurrent network whose previous output is fed back into some of its inputs (NARX).
 
     The network of :class:`~seqestimators.RNNForecaster`: a recurrent layer stack (any cell of
@@ -99,6 +100,14 @@ class FeedbackNetwork(nn.Module):
         units, mapped back like it); ``forward(..., quantiles=True)`` and ``forecast(...,
         quantiles=True)`` then return them after the point outputs. Only the point output is
         fed back.
+    baseline : {None, "seasonal", "mean"}, default=None
+        With ``residual``: what the read-out's change is added to. None: the fed-back input
+        (an untrained network with a zero read-out forecasts the last value); ``"seasonal"``:
+        the fed-back input one season before the predicted value, ``X[t - m + 1]`` (needs
+        ``seasonal_lag=m``; the last value while the sequence is shorter than a season), so
+        that a zero read-out forecasts seasonal naive; ``"mean"``: the level of the
+        ``instance_norm`` statistics (needs ``instance_norm``), so that a zero read-out
+        forecasts the mean of the observed context.
 
     Notes
     -----
@@ -132,9 +141,17 @@ class FeedbackNetwork(nn.Module):
                  num_layers=1, dropout=0.0, learned_initial_state=False, nonlinearity="tanh",
                  input_mean=None, input_scale=None, target_mean=None, target_scale=None,
                  residual=False, input_changes=False, change_mean=None, change_scale=None,
-                 instance_norm=None, instance_norm_window=None, seasonal_lag=0, quantiles=()):
+                 instance_norm=None, instance_norm_window=None, seasonal_lag=0, baseline=None,
+                 quantiles=()):
         super().__init__()
         self.seasonal_lag = int(seasonal_lag) if int(seasonal_lag) > 1 else 0
+        if baseline not in (None, "seasonal", "mean") or \
+                (baseline == "seasonal" and not self.seasonal_lag) or \
+                (baseline == "mean" and instance_norm is None):
+            raise ValueError(
+                "baseline must be None, 'seasonal' (with seasonal_lag > 1) or 'mean' (with "
+                f"instance_norm); got {baseline!r}.")
+        self.baseline = baseline
         if instance_norm not in (None, "mean", "revin"):
             raise ValueError(
                 f"instance_norm must be None, 'mean' or 'revin'; got {instance_norm!r}.")
@@ -194,47 +211,16 @@ class FeedbackNetwork(nn.Module):
         self.register_buffer("change_mean", buffer(change_mean, output_size, 0.0))
         self.register_buffer("change_scale", buffer(change_scale, output_size, 1.0))
 
-    # ------------------------------------------------------------------ state layout
-    def _split_state(self, state, batch_size):
-        """``(recurrent state, last output, last feedback input, last season)``, Nones at the
-        start; the season (``seasonal_lag`` only) holds the last ``m`` feedback inputs
-        ``(batch, m, output_size)``, NaN where unknown."""
-        rnn_state, previous, previous_fed, season = None, None, None, None
-        if state is not None:
-            state = tuple(state)
-            rnn_state = state[:self.n_rnn_states] if self.n_rnn_states > 1 else state[0]
-            previous = state[self.n_rnn_states][0]
-            previous_fed = state[self.n_rnn_states + 1][0]
-            if self.seasonal_lag:
-                season = state[self.n_rnn_states + 2][0].reshape(
-                    batch_size, self.seasonal_lag, self.output_size)
-        if rnn_state is None and self.initial_state is not None:
-            rnn_state = expand_initial_state(self.initial_state, batch_size)
-        return rnn_state, previous, previous_fed, season
-
-    def state_fill(self):
-        """Fill value of each state tensor for rows that start a new stream.
-
-        Zeros for the recurrent state and NaN, "no previous output", for the fed-back values
-        (see :func:`seqestimators.state.resize_state`).
-        """
-        return [0.0] * self.n_rnn_states + [float("nan")] * (3 if self.seasonal_lag else 2)
-
-    def _join_state(self, rnn_state, previous, previous_fed, season=None):
-        rnn = tuple(rnn_state) if isinstance(rnn_state, tuple) else (rnn_state,)
-        if not self.seasonal_lag:
-            return (*rnn, previous[None], previous_fed[None])
-        return (*rnn, previous[None], previous_fed[None],
-                season.reshape(1, season.shape[0], -1))
-
-    def _empty_season(self, like, batch_size):
-        return like.new_full((batch_size, self.seasonal_lag, self.output_size), float("nan"))
-
     def _lag_changes(self, full, stats):
         """Standardized seasonal changes from a history ``full`` (batch, m + n, k): entry ``t``
         is ``full[:, t + 1] - full[:, t]``, the change one season before step ``t``'s target."""
         change = self._changes(full[:, 1:], full[:, :-1], stats)
         return torch.nan_to_num(change, nan=0.0)
+
+    @staticmethod
+    def _lags(full, n_timesteps):
+        """The fed-back input one season before each predicted value, from ``full``."""
+        return None if full is None else full[:, 1:n_timesteps + 1]
 
     # ------------------------------------------------------------------ instance statistics
     def instance_stats(self, X, lengths=None, n_context=None):
@@ -268,14 +254,13 @@ class FeedbackNetwork(nn.Module):
     def _standardize(self, X):
         return (X - self.input_mean) / self.input_scale
 
-    def _read_out(self, hidden, fed, stats=None, lead=None):
-        """Outputs from hidden outputs; ``fed`` holds the feedback inputs (data units).
-
-        With a ``lead`` (``(..., 1)``) and quantile levels, the quantiles follow the points.
-        """
+    def _read_out(self, hidden, fed, stats=None, lag=None, lead=None):
+        """Outputs from hidden outputs; ``fed`` holds the feedback inputs (data units), ``lag``
+        (``baseline="seasonal"``) those one season before the predicted values. With a
+        ``lead`` (``(..., 1)``) and quantile levels, the quantiles follow the points."""
         out = self.head(hidden) * self.target_scale + self.target_mean
         if self.residual:
-            out = out + normalize_by(fed, stats)
+            out = out + normalize_by(fed, stats) + self._baseline_shift(fed, lag, stats)
         point = denormalize_by(out, stats)
         if lead is None or self.quantile_head is None:
             return point
@@ -283,6 +268,16 @@ class FeedbackNetwork(nn.Module):
         quantiles = [denormalize_by(levels[..., i, :], stats)
                      for i in range(self.n_quantiles)]
         return torch.cat([point, *quantiles], dim=-1)
+
+    def _baseline_shift(self, fed, lag, stats):
+        """What ``baseline`` adds to the fed-back input (normalized units): 0, the change to
+        the value one season back (0 where unknown), or to the statistics' level."""
+        if self.baseline == "seasonal":
+            shift = normalize_by(lag.to(fed.dtype), stats) - normalize_by(fed, stats)
+            return torch.nan_to_num(shift, nan=0.0)
+        if self.baseline == "mean":
+            return -normalize_by(fed, stats)
+        return 0.0
 
     def _changes(self, fed, previous_fed, stats=None):
         """Standardized change of the feedback inputs ``fed`` (..., k) since ``previous_fed``."""
@@ -305,7 +300,8 @@ class FeedbackNetwork(nn.Module):
             # season: the m feedback inputs before this one; the first two give the change.
             z = torch.cat([z, self._lag_changes(season[:, :2], stats)[:, 0]], dim=1)
         hidden, rnn_state = self._cell_step(z, rnn_state)
-        return self._read_out(hidden, fed, stats, lead), rnn_state
+        lag = None if season is None else season[:, 1]
+        return self._read_out(hidden, fed, stats, lag, lead), rnn_state
 
     # ------------------------------------------------------------------ sequences
     def forward(self, X, lengths=None, state=None, feedback_prob=0.0, n_observed=1,
@@ -402,7 +398,7 @@ class FeedbackNetwork(nn.Module):
             Z = torch.cat([Z, self._lag_changes(full[:, :n_timesteps + 1], stats)], dim=2)
         if lengths is None:
             out, final = self.rnn(Z, rnn_state)
-            output = self._read_out(out, fed, stats, lead)
+            output = self._read_out(out, fed, stats, self._lags(full, n_timesteps), lead)
             last, last_fed = output[:, -1, :self.output_size], fed[:, -1]
             if full is not None:
                 season = full[:, -self.seasonal_lag:]
@@ -411,7 +407,7 @@ class FeedbackNetwork(nn.Module):
                                           enforce_sorted=False)
             out, final = self.rnn(packed, rnn_state)
             out, _ = pad_packed_sequence(out, batch_first=True, total_length=n_timesteps)
-            output = self._read_out(out, fed, stats, lead)
+            output = self._read_out(out, fed, stats, self._lags(full, n_timesteps), lead)
             rows = torch.arange(X.shape[0], device=X.device)
             last = last_real_step(output[..., :self.output_size], lengths)
             last_fed = last_real_step(fed, lengths)
