@@ -11,8 +11,9 @@ statsforecast's Naive, SeasonalNaive, RandomWalkWithDrift, HistoricAverage, Auto
 allowed), AutoTheta (and AutoARIMA with ``--arima``) fitted per series.
 
 Metrics: sMAPE (0..200) and MASE (scaled by the in-sample seasonal naive error) per series,
-averaged over the panel; RMSE for single series; the coverage of the 80 % interval when the
-model returns quantiles.
+averaged over the panel; RMSE for single series; the coverage of the interval between the
+lowest and highest quantile when the model returns quantiles (``--variant
+q='{"quantiles": [0.1, 0.5, 0.9]}'``: the 80 % interval).
 
 Needs statsforecast and statsmodels; run::
 
@@ -188,12 +189,11 @@ def rnn(params, trains_pd, h, seed):
         out = est.forecast(trains_pd, h)
     seconds = time.perf_counter() - start
     lower = upper = None
-    if isinstance(out[0], pd.DataFrame):  # quantile forecasts
-        cols = list(out[0].columns)
-        lower = [o[cols[0]].to_numpy(float) for o in out]
-        upper = [o[cols[-1]].to_numpy(float) for o in out]
-        mid = cols[len(cols) // 2]
-        forecasts = [o[mid].to_numpy(float) for o in out]
+    if isinstance(out[0], pd.DataFrame):  # the point column, then one column per level
+        levels = est.quantiles_
+        lower = [o[f"q{levels[0]:g}"].to_numpy(float) for o in out]
+        upper = [o[f"q{levels[-1]:g}"].to_numpy(float) for o in out]
+        forecasts = [o.iloc[:, 0].to_numpy(float) for o in out]
     else:
         forecasts = [np.asarray(o, float) for o in out]
     info = {k: getattr(est, k, None) for k in ("context_length_", "horizon_", "window_norm_",
