@@ -21,7 +21,9 @@ Needs statsforecast and statsmodels; run::
         [--panels synthetic macro] [--variant name='{"window_norm": "revin"}']
 
 Goals printed at the end: on every panel the RNN is no worse (mean sMAPE) than the better of
-Naive and SeasonalNaive, and on sunspots it beats the training mean (RMSE).
+Naive and SeasonalNaive; on the many-series panels at least as accurate as AutoETS and ahead
+of the neural peer's defaults (``--peer`` results of ``bench_neural_peer.py``); on sunspots it
+beats the training mean (RMSE); with quantiles, the interval's coverage next to its level.
 """
 
 from __future__ import annotations
@@ -212,6 +214,9 @@ def main(argv=None):
     parser.add_argument("--no-classical", action="store_true")
     parser.add_argument("--no-defaults", action="store_true",
                         help="only the --variant rows, not the defaults")
+    parser.add_argument("--peer", nargs="*", default=[],
+                        help="JSON results of bench_neural_peer.py (--results): the neural "
+                             "peer's goal is printed for the panels they hold")
     args = parser.parse_args(argv)
     seeds = args.seeds if args.seeds is not None else ([0] if args.quick else [0, 1, 2])
     variants = {} if args.no_defaults else {"RNN defaults": {}}
@@ -223,10 +228,12 @@ def main(argv=None):
 
     torch.set_num_threads(1)
     rows = []
+    n_series = {}
     start = time.perf_counter()
     for panel in args.panels:
         loader, h, m = PANELS[panel]
         series = loader(args.quick)
+        n_series[panel] = len(series)
         trains_pd = [s.iloc[:-h] for s in series]
         trains = [s.to_numpy(float) for s in trains_pd]
         tests = [s.iloc[-h:].to_numpy(float) for s in series]
@@ -254,6 +261,17 @@ def main(argv=None):
           f"{time.perf_counter() - start:.0f} s")
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    runs = {}  # (panel, model) -> [(mean sMAPE, seeds)], over every peer results file
+    for path in args.peer:
+        with open(path) as f:
+            for row in json.load(f):
+                if row["method"].startswith(("NHITS", "LSTM")):
+                    runs.setdefault((row["panel"], row["method"]), []).append(
+                        (float(row["sMAPE"]), int(row.get("seeds") or 1)))
+    peers = {}
+    for (panel, model), parts in runs.items():
+        weight = sum(n for _, n in parts)
+        peers.setdefault(panel, {})[model] = sum(v * n for v, n in parts) / weight
     print("\nGoals:")
     for panel in args.panels:
         sub = table[table.panel == panel]
@@ -265,6 +283,20 @@ def main(argv=None):
             ok = got <= naive.min() + 1e-9
             print(f"  {panel}: {name} sMAPE {got:.2f} <= best naive {naive.min():.2f}: "
                   f"{'met' if ok else 'NOT met'}")
+        ets = sub[sub.method == "AutoETS"]["sMAPE"]
+        for name in variants:
+            got = float(sub[sub.method == name]["sMAPE"].iloc[0])
+            if n_series[panel] > 1 and not ets.empty:
+                print(f"  {panel}: {name} sMAPE {got:.2f} <= AutoETS {float(ets.iloc[0]):.2f}: "
+                      f"{'met' if got <= float(ets.iloc[0]) + 1e-9 else 'NOT met'}")
+            if n_series[panel] > 1 and panel in peers:
+                best, score = min(peers[panel].items(), key=lambda item: item[1])
+                print(f"  {panel}: {name} sMAPE {got:.2f} < neural peer ({best}) {score:.2f}: "
+                      f"{'met' if got < score else 'NOT met'}")
+            cover = sub[sub.method == name].get("cover80")
+            if cover is not None and np.isfinite(float(cover.iloc[0])):
+                print(f"  {panel}: {name} coverage of the interval {float(cover.iloc[0]):.2f} "
+                      "(its level: 0.80 for quantiles 0.1 and 0.9)")
         if panel == "sunspots":
             mean_rmse = float(sub[sub.method == "HistoricAverage"]["RMSE"].iloc[0])
             for name in variants:
