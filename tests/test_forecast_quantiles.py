@@ -244,3 +244,11 @@ def test_no_calibration_without_a_series_long_enough():
     est = _fit(train, quantiles=LEVELS, horizon=6)
     assert est.quantile_spread_ == 1.0
     assert holdout_forecasts(est, [s.iloc[:10] for s in train], 6) is None
+
+
+def test_the_calibrated_spread_scales_forecasts_but_never_training():
+    head = QuantileHead(4, 1, LEVELS)
+    head.spread.fill_(3.0)
+    hidden, lead = torch.randn(5, 4), torch.ones(5, 1)
+    raw = head.train()(hidden, lead)
+    torch.testing.assert_close(head.eval()(hidden, lead), 3.0 * raw)

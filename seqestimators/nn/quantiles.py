@@ -39,7 +39,8 @@ class QuantileHead(nn.Module):
     closed loop, as errors accumulate (a random walk's spread grows with the square root of
     the lead). The weights start at zero and the bias at the standard normal's quantiles,
     so that an untrained head gives a unit-variance normal band around the point. The buffer
-    ``spread`` (1 until a calibration sets it) multiplies every offset.
+    ``spread`` (1 until a calibration sets it) multiplies every offset in evaluation mode
+    (``module.eval()``: forecasts), never while training.
 
     Parameters
     ----------
@@ -78,7 +79,10 @@ class QuantileHead(nn.Module):
     def forward(self, hidden, lead):
         features = torch.cat([hidden, torch.sqrt(lead.to(hidden.dtype) - 1.0)], dim=-1)
         offsets = self.linear(features).unflatten(-1, (self.n_quantiles, self.output_size))
-        return torch.sort(offsets, dim=-2).values * self.spread.to(offsets.dtype)
+        offsets = torch.sort(offsets, dim=-2).values
+        # The calibration scales forecasts only: training (a refit, partial_fit) learns the
+        # raw offsets, so that the factor never feeds back into them.
+        return offsets if self.training else offsets * self.spread.to(offsets.dtype)
 
 
 def pinball_loss(quantiles, target, levels, mask=None):
