@@ -9,6 +9,7 @@ inference, skorch hooks), :class:`SequenceClassifierMixin` and :class:`SequenceR
 from importlib import import_module
 
 from ._base import SequenceNetMixin
+from ._baseline import without_baseline_check
 from ._classifier import SequenceClassifierMixin
 from ._device import resolve_device
 from ._memoryless import MemorylessClassifier, MemorylessRegressor
@@ -26,6 +27,7 @@ __all__ = [
     "SequenceRegressorMixin",
     "feedback_probability",
     "resolve_device",
+    "without_baseline_check",
 ]
 
 # Compatibility aliases: the forecaster lives in seqestimators.forecasting, a layer above the

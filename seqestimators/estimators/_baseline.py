@@ -12,7 +12,7 @@ from skorch.dataset import ValidSplit
 from ..data import check_seed, lengths_to_mask, resolve_dataset
 from ..exceptions import BaselineWarning
 
-__all__ = ["HOLDOUT_MAX_SAMPLES", "BaselineMixin", "real_targets"]
+__all__ = ["HOLDOUT_MAX_SAMPLES", "BaselineMixin", "real_targets", "without_baseline_check"]
 
 #: Without a validation part, data sets of at most this many sequences (per-sequence outputs)
 #: are checked on a held-out fifth by one extra fit; larger ones on their training data.
@@ -21,6 +21,18 @@ HOLDOUT_FRACTION = 0.2
 
 #: While a held-out probe fits, its comparison is collected here instead of warned.
 _PROBE = contextvars.ContextVar("seqestimators_baseline_probe", default=None)
+
+
+def without_baseline_check(estimator):
+    """``estimator`` with every ``baseline_check`` parameter (its own or a nested step's) off.
+
+    For fits that are scored on held-out data already (a search's folds, a backtest's
+    origins, an ensemble's members compared as a whole), where each fit's own held-out check
+    would double its cost for nothing. Returns the estimator (``set_params`` modifies it).
+    """
+    return estimator.set_params(**{key: False for key in estimator.get_params()
+                                   if key == "baseline_check"
+                                   or key.endswith("__baseline_check")})
 
 
 def real_targets(dataset, per_timestep):

@@ -10,6 +10,7 @@ from sklearn.base import clone
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils import check_scalar
 
+from ..estimators import without_baseline_check
 from ._series import quantile_columns
 
 __all__ = ["backtest"]
@@ -95,10 +96,8 @@ def backtest(estimator, y, *, horizon, cv=5, refit=True, exogenous=None):
                              "periods (TimeSeriesSplit with gap=0).")
         past = _take(series, np.arange(train.max() + 1))
         if refit or fitted is None:
-            fitted = clone(estimator)
-            if "baseline_check" in fitted.get_params():  # the backtest is the held-out check
-                fitted.set_params(baseline_check=False)
-            fitted.fit(_take(series, train))
+            # The backtest is the held-out check: the fits skip their own.
+            fitted = without_baseline_check(clone(estimator)).fit(_take(series, train))
         future = _take(series, test)
         forecast, actual, names, periods, levels = _forecast_against(fitted, past, future)
         origin = _label(series, train.max())

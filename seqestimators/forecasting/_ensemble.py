@@ -18,6 +18,7 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
+from ..estimators import without_baseline_check
 from ._forecaster import RNNForecaster
 from ._long_format import ID_COLUMN, TIME_COLUMN
 
@@ -217,12 +218,10 @@ class EnsembleForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         members = []
         for i, seed in enumerate(seeds):
             params = {"random_state": int(seed)}
-            if "baseline_check" in base.get_params():
-                # Each member's held-out check would double the ensemble's cost.
-                params["baseline_check"] = False
             if lengths is not None:
                 params["context_length"] = lengths[i % len(lengths)]
-            members.append(clone(base).set_params(**params))
+            # Each member's held-out check would double the ensemble's cost.
+            members.append(without_baseline_check(clone(base).set_params(**params)))
         return members
 
     def fit(self, X, y=None, **fit_params):

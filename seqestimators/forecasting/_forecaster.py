@@ -18,7 +18,6 @@ from ..state import STATE_POLICIES
 from ._feedback import resolve_feedback, warn_inconsistent_feedback
 from ._holdout import HoldoutMixin
 from ._inference import InferenceMixin
-from ._long_format import is_long_panel, long_to_series
 from ._panel import BASELINES, fitted_baseline, network_baseline
 from ._scaling import (
     WINDOW_NORMS,
@@ -478,9 +477,7 @@ default="inverse_sigmoid"
         """
         series = None
         if y is None:
-            series = self._series_list(X)[0] if not is_long_panel(X) else \
-                [item for _, _, item in long_to_series(X)]
-            self.series_info_, X, y = self._series_to_sequences(X)
+            self.series_info_, X, y, series = self._series_to_sequences(X)
         else:
             self.series_info_ = None
         super().fit(X, y, **fit_params)

@@ -120,7 +120,8 @@ class SeriesMixin:
         return np.asarray(series, dtype=np.float64).reshape(-1, 1), ["y"], []
 
     def _series_to_sequences(self, X):
-        """``(series_info_, X, y)``: the sequences and targets of the series ``X``."""
+        """``(series_info_, X, y, series)``: the sequences and targets of the series ``X``,
+        and the list of its series (a long-format frame's, split by id)."""
         if is_long_panel(X):
             X = [item for _, _, item in long_to_series(X)]
         series, single = self._series_list(X)
@@ -152,7 +153,7 @@ class SeriesMixin:
                 "pandas": pandas, "single": single, "n_series": len(series),
                 "tail": parts[-1][0],
                 "index": _index_info(last.index) if pandas else None}
-        return info, Xs, ys
+        return info, Xs, ys, series
 
     def _forecast_series(self, X, n_steps, exogenous):
         if is_long_panel(X):
@@ -205,9 +206,7 @@ class SeriesMixin:
             pandas = isinstance(s, pd.Series | pd.DataFrame)
             index = future_index(s.index, n_steps) if pandas else None
             if getattr(self, "quantiles_", None):
-                names = [s.name if s.name is not None else "y"] \
-                    if isinstance(s, pd.Series) else targets
-                columns = names + quantile_columns(names, self.quantiles_)
+                columns = targets + quantile_columns(targets, self.quantiles_)
                 results.append(pd.DataFrame(path, index=index, columns=columns))
             elif isinstance(s, pd.Series):
                 results.append(pd.Series(path[:, 0], index=index, name=s.name))

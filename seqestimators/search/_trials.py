@@ -17,6 +17,7 @@ from sklearn.model_selection import cross_validate
 from skorch.dataset import ValidSplit
 
 from ..data import check_seed
+from ..estimators import without_baseline_check
 from ..state import CarryContinuationWarning
 from ._fingerprint import check_fingerprint
 from ._pruning import ACTIVE_TRIAL, TrialContext
@@ -119,11 +120,8 @@ def objective(trial, problem, n_trials):
     twin = _finished_twin(trial, params)
     if twin is not None:
         return _repeat(trial, twin)
-    estimator = clone(problem.estimator).set_params(**params)
-    # The folds' scores already compare held-out data; the fit's own held-out check would
-    # double every trial's cost for nothing (the refit keeps it).
-    estimator.set_params(**{key: False for key in estimator.get_params()
-                            if key == "baseline_check" or key.endswith("__baseline_check")})
+    # The folds' scores already compare held-out data (the refit keeps the fit's own check).
+    estimator = without_baseline_check(clone(problem.estimator).set_params(**params))
     token = ACTIVE_TRIAL.set(TrialContext(trial))
     try:
         with warnings.catch_warnings():
